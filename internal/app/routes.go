@@ -1,0 +1,52 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"shkola/internal/api"
+	"shkola/internal/errs"
+	"shkola/internal/httpx"
+)
+
+// routes registers every handler. Each domain adds one line here that calls
+// its own registration function in api and web.
+func (a *App) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", a.ready)
+	mux.Handle("GET /metrics", a.Metrics.Handler())
+
+	a.API.Handle("GET", "/openapi.json", api.ServeDocument(a.Doc))
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
+	})
+
+	mux.Handle("GET /static/", a.Site.Static())
+	mux.HandleFunc("POST /prefs", a.Site.SetPrefs)
+	mux.HandleFunc("GET /{$}", a.home)
+	mux.HandleFunc("/", a.notFound)
+}
+
+func (a *App) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.DB.Ping(ctx); err != nil {
+		httpx.Logger(ctx).Warn("not ready", "err", err)
+		http.Error(w, "database unreachable\n", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ready\n"))
+}
+
+func (a *App) home(w http.ResponseWriter, r *http.Request) {
+	a.Site.Render(w, r, http.StatusOK, "home", a.Site.NewPage(r, "home.title", nil))
+}
+
+func (a *App) notFound(w http.ResponseWriter, r *http.Request) {
+	a.Site.Render(w, r, http.StatusNotFound, "error", a.Site.NewPage(r, "error.title", "error.notfound"))
+}

@@ -1,0 +1,173 @@
+// Package web is the server-rendered UI: one layout, pages from embedded
+// templates, embedded cache-busted static files, three languages and a
+// low-vision mode. Domain pages are added as templates/<page>.html plus a
+// handler file here.
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+
+	"shkola/internal/httpx"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// NavItem is one entry of the main navigation.
+type NavItem struct {
+	Key  string // message id of the label
+	Path string
+}
+
+// Site renders pages.
+type Site struct {
+	Catalog *Catalog
+	pages   map[string]*template.Template
+	assets  map[string]string // name -> hashed URL
+	Nav     []NavItem
+	Secure  bool // cookies get the Secure flag
+}
+
+// Page is what every template gets.
+type Page struct {
+	T         *Translator
+	Lang      string
+	LowVision bool
+	Title     string
+	Path      string
+	Nav       []NavItem
+	Languages []string
+	Data      any
+}
+
+// NewSite parses every page with the layout and hashes the static files.
+func NewSite(secure bool) (*Site, error) {
+	cat, err := LoadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	s := &Site{Catalog: cat, pages: map[string]*template.Template{}, assets: map[string]string{}, Secure: secure,
+		Nav: []NavItem{{Key: "nav.home", Path: "/"}}}
+	if err := s.hashAssets(); err != nil {
+		return nil, err
+	}
+	funcs := template.FuncMap{
+		"asset": s.asset,
+		"T":     func(t *Translator, id string, data ...any) string { return t.T(id, data...) },
+		"N":     func(t *Translator, id string, n int) string { return t.N(id, n) },
+	}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("layout: %w", err)
+	}
+	entries, err := fs.ReadDir(templateFiles, "templates")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if e.Name() == "layout.html" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(templateFiles, "templates/"+e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", e.Name(), err)
+		}
+		s.pages[strings.TrimSuffix(e.Name(), ".html")] = t
+	}
+	return s, nil
+}
+
+func (s *Site) hashAssets() error {
+	return fs.WalkDir(staticFiles, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(staticFiles, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		name := strings.TrimPrefix(p, "static/")
+		s.assets[name] = "/static/" + hex.EncodeToString(sum[:6]) + "/" + name
+		return nil
+	})
+}
+
+func (s *Site) asset(name string) string {
+	if u, ok := s.assets[name]; ok {
+		return u
+	}
+	return "/static/missing/" + name
+}
+
+// Static serves /static/<hash>/<name>. The hash makes each version its own
+// URL, so files are cached for a year and a new release is fetched at once.
+func (s *Site) Static() http.Handler {
+	sub, _ := fs.Sub(staticFiles, "static")
+	files := http.FileServerFS(sub)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rest := strings.TrimPrefix(r.URL.Path, "/static/")
+		hash, name, ok := strings.Cut(rest, "/")
+		if !ok || s.assets[name] != "/static/"+hash+"/"+name {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = "/" + path.Clean(name)
+		files.ServeHTTP(w, r2)
+	})
+}
+
+// Prefs reads the visitor's language and low-vision choice from cookies.
+func (s *Site) Prefs(r *http.Request) (lang string, lowVision bool) {
+	lang = Languages[0]
+	if c, err := r.Cookie("lang"); err == nil && Supported(c.Value) {
+		lang = c.Value
+	}
+	if c, err := r.Cookie("lv"); err == nil && c.Value == "1" {
+		lowVision = true
+	}
+	return lang, lowVision
+}
+
+// NewPage fills the common fields of a page for r.
+func (s *Site) NewPage(r *http.Request, titleKey string, data any) *Page {
+	lang, lv := s.Prefs(r)
+	t := s.Catalog.For(lang)
+	return &Page{T: t, Lang: lang, LowVision: lv, Title: t.T(titleKey), Path: r.URL.Path, Nav: s.Nav, Languages: Languages, Data: data}
+}
+
+// Render writes page name with status. It renders into a buffer first, so a
+// template error becomes a clean 500 rather than half a page.
+func (s *Site) Render(w http.ResponseWriter, r *http.Request, status int, name string, p *Page) {
+	t, ok := s.pages[name]
+	if !ok {
+		httpx.Logger(r.Context()).Error("no such page template", "page", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		httpx.Logger(r.Context()).Error("render", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", p.Lang)
+	w.Header().Set("Vary", "Cookie")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
