@@ -60,3 +60,6 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 
 // Read is the pool for queries that change nothing.
 func (db *DB) Read() Querier { return db.R }
+
+// IsNoRows reports whether err means the query found no row.
+func IsNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -1,0 +1,149 @@
+package access
+
+import (
+	"context"
+	"fmt"
+
+	"shkola/internal/errs"
+	"shkola/internal/identity"
+	"shkola/internal/store"
+)
+
+// Target describes the object an action is about, as stored (and, for a
+// change, a second Target as submitted: both are checked).
+type Target struct {
+	OrgIDs    []int64 // organisations the object belongs to; in scope means all of them are
+	AccountID int64   // account the object belongs to (for Self)
+	PersonID  int64   // person the object is about (for Self, GuardianOf)
+	ClassID   int64
+	SubjectID int64
+}
+
+// RelationFunc answers whether a relationship holds for one grant of the
+// actor. Domains provide these (the registry answers GuardianOf, the journal
+// Teaches), so the policy imports none of them.
+type RelationFunc func(ctx context.Context, q store.Querier, a *identity.Actor, g identity.Grant, t Target) (bool, error)
+
+// DenyFunc is told about every denial (the audit log records them).
+type DenyFunc func(ctx context.Context, resource, action string, t Target)
+
+// Policy is the one place that decides.
+type Policy struct {
+	Matrix    *Matrix
+	DB        *store.DB
+	relations map[Relationship]RelationFunc
+	OnDeny    DenyFunc
+}
+
+// NewPolicy builds a policy with the built-in relationships (any, self,
+// scope); domains add theirs with Relate.
+func NewPolicy(m *Matrix, db *store.DB) *Policy {
+	p := &Policy{Matrix: m, DB: db, relations: map[Relationship]RelationFunc{}}
+	p.relations[Anyone] = func(context.Context, store.Querier, *identity.Actor, identity.Grant, Target) (bool, error) { return true, nil }
+	p.relations[Self] = selfRelation
+	p.relations[InScope] = scopeRelation
+	return p
+}
+
+// Relate registers the function that answers rel.
+func (p *Policy) Relate(rel Relationship, f RelationFunc) { p.relations[rel] = f }
+
+func selfRelation(_ context.Context, _ store.Querier, a *identity.Actor, _ identity.Grant, t Target) (bool, error) {
+	if t.AccountID != 0 && t.AccountID == a.AccountID {
+		return true, nil
+	}
+	return t.PersonID != 0 && t.PersonID == a.PersonID, nil
+}
+
+// scopeRelation: every organisation of the target lies within the grant's
+// organisation subtree. A target with no organisation is in nobody's scope.
+func scopeRelation(ctx context.Context, q store.Querier, _ *identity.Actor, g identity.Grant, t Target) (bool, error) {
+	if len(t.OrgIDs) == 0 {
+		return false, nil
+	}
+	for _, org := range t.OrgIDs {
+		var one int
+		err := q.QueryRowContext(ctx, "SELECT 1 FROM org_tree WHERE ancestor_id = $1 AND descendant_id = $2", g.OrgID, org).Scan(&one)
+		if err != nil {
+			if store.IsNoRows(err) {
+				return false, nil
+			}
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// roles returns the actor's grants, with the anonymous pseudo-grant for a
+// visitor who is not logged in.
+func roles(a *identity.Actor) []identity.Grant {
+	if !a.Authenticated() {
+		return []identity.Grant{{Role: Anonymous}}
+	}
+	return a.Grants
+}
+
+// Allowed reports whether the actor may do action on resource for t.
+func (p *Policy) Allowed(ctx context.Context, a *identity.Actor, resource, action string, t Target) (bool, error) {
+	for _, g := range roles(a) {
+		for _, rel := range p.Matrix.Relationships(g.Role, resource, action) {
+			f, ok := p.relations[rel]
+			if !ok {
+				return false, fmt.Errorf("access: no answer registered for relationship %q", rel)
+			}
+			ok, err := f(ctx, p.DB.Read(), a, g, t)
+			if err != nil {
+				return false, err
+			}
+			if ok {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// Check returns nil when allowed. Otherwise it records the denial and
+// answers not found when the actor may not even read the object (so nothing
+// reveals that it exists), forbidden when it may read it but not do this.
+func (p *Policy) Check(ctx context.Context, a *identity.Actor, resource, action string, t Target) error {
+	ok, err := p.Allowed(ctx, a, resource, action, t)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return nil
+	}
+	if p.OnDeny != nil {
+		p.OnDeny(ctx, resource, action, t)
+	}
+	if action != "read" {
+		if canRead, err := p.Allowed(ctx, a, resource, "read", t); err == nil && canRead {
+			return errs.E(errs.Forbidden, "you may not %s this %s", action, resource)
+		}
+	}
+	if !a.Authenticated() {
+		return errs.E(errs.Unauthorized, "log in first")
+	}
+	return errs.E(errs.NotFound, "not found")
+}
+
+// CheckChange checks a change against the stored object AND the submitted
+// one, so that nobody moves a record into or out of their reach.
+func (p *Policy) CheckChange(ctx context.Context, a *identity.Actor, resource, action string, stored, submitted Target) error {
+	if err := p.Check(ctx, a, resource, action, stored); err != nil {
+		return err
+	}
+	ok, err := p.Allowed(ctx, a, resource, action, submitted)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if p.OnDeny != nil {
+			p.OnDeny(ctx, resource, action, submitted)
+		}
+		return &errs.Error{Code: errs.Forbidden, Message: "the change would move the record outside your scope",
+			Fields: []errs.FieldError{{Field: "org_id", Rule: "scope", Message: "outside your organisations"}}}
+	}
+	return nil
+}

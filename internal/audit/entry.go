@@ -1,0 +1,71 @@
+// Package audit is the tamper-evident audit log: one entry per security-
+// relevant event, written in the same transaction as the change it records,
+// hash-chained, with signed checkpoints and a verifier.
+package audit
+
+// Action is an entry kind from the fixed catalogue of security.md.
+type Action string
+
+const (
+	Login           Action = "login"
+	LoginFailed     Action = "login.failed"
+	Logout          Action = "logout"
+	SecondFactor    Action = "second_factor.change"
+	PasswordChange  Action = "password.change"
+	PasswordReset   Action = "password.reset"
+	AccountCreate   Action = "account.create"
+	AccountDisable  Action = "account.disable"
+	AccountEnable   Action = "account.enable"
+	GrantAdd        Action = "grant.add"
+	GrantRevoke     Action = "grant.revoke"
+	SessionRevoke   Action = "session.revoke"
+	ReadSpecial     Action = "read.special"  // health, disability
+	ReadIdentity    Action = "read.identity" // SNILS, documents
+	Export          Action = "export"
+	BulkRead        Action = "bulk_read"
+	RecordCreate    Action = "record.create"
+	RecordUpdate    Action = "record.update"
+	RecordDelete    Action = "record.delete"
+	PeriodClose     Action = "period.close"
+	PeriodReopen    Action = "period.reopen"
+	GuardianLink    Action = "guardian.link"
+	ConsentChange   Action = "consent.change"
+	APIClientChange Action = "api_client.change"
+	Import          Action = "import"
+	Backup          Action = "backup"
+	Restore         Action = "restore"
+	ConfigChange    Action = "config.change"
+	KeyRotate       Action = "key.rotate"
+	AuditRead       Action = "audit.read"
+	AccessDenied    Action = "access.denied"
+	PersonMerge     Action = "person.merge"
+)
+
+// Outcome of the audited event.
+type Outcome string
+
+const (
+	Success Outcome = "success"
+	Failure Outcome = "failure"
+	Denied  Outcome = "denied"
+)
+
+// FieldChange is one changed field, old -> new. Values of encrypted fields
+// are recorded as "(changed)", never in clear.
+type FieldChange struct {
+	Field string `json:"field"`
+	Old   any    `json:"old,omitempty"`
+	New   any    `json:"new,omitempty"`
+}
+
+// Entry is what a caller records. Time, actor and origin are filled from the
+// context (identity.Actor) by Append when left empty.
+type Entry struct {
+	Action     Action
+	Outcome    Outcome
+	ObjectType string
+	ObjectID   string
+	OrgID      *int64
+	Changes    []FieldChange
+	Detail     string // short, no personal data
+}
