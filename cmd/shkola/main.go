@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -53,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 					return 2
 				}
 				// One clear line saying what and where.
-				fmt.Fprintf(stderr, "shkola %s: %v\n", c.name, err)
+				fmt.Fprintf(stderr, "shkola %s: %s\n", c.name, oneLine(err.Error()))
 				return 1
 			}
 			return 0
@@ -62,6 +63,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "shkola: unknown command %q\n\n", args[0])
 	usage(stderr)
 	return 2
+}
+
+// oneLine folds a multi-line error (pgx lists every address it tried) into
+// one line, so the operator reads what failed and where at a glance.
+func oneLine(s string) string {
+	lines := strings.Split(s, "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	return strings.Join(lines, " ")
 }
 
 func usage(w io.Writer) {
