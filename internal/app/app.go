@@ -11,8 +11,10 @@ import (
 	"net/http"
 
 	"shkola/internal/api"
+	"shkola/internal/audit"
 	"shkola/internal/config"
 	"shkola/internal/httpx"
+	"shkola/internal/org"
 	"shkola/internal/store"
 	"shkola/internal/web"
 )
@@ -26,6 +28,7 @@ type App struct {
 	Doc     api.Document
 	API     *api.Router
 	Metrics *httpx.Metrics
+	Orgs    *org.Service
 	handler http.Handler
 }
 
@@ -34,6 +37,8 @@ type App struct {
 func Migrations() []store.MigrationSet {
 	return []store.MigrationSet{
 		store.PlatformMigrations(),
+		org.Migrations(),
+		audit.Migrations(),
 	}
 }
 
@@ -69,6 +74,7 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 		pools["reader"] = db.R
 	}
 	a := &App{Cfg: cfg, Log: log, DB: db, Site: site, Doc: doc, Metrics: httpx.NewMetrics(pools)}
+	a.Orgs = org.NewService(db)
 	mux := http.NewServeMux()
 	a.API = api.NewRouter(mux)
 	a.routes(mux)

@@ -41,6 +41,23 @@ const (
 	PersonMerge     Action = "person.merge"
 )
 
+// Actions is the whole catalogue; Append refuses anything else.
+var Actions = []Action{Login, LoginFailed, Logout, SecondFactor, PasswordChange, PasswordReset,
+	AccountCreate, AccountDisable, AccountEnable, GrantAdd, GrantRevoke, SessionRevoke,
+	ReadSpecial, ReadIdentity, Export, BulkRead, RecordCreate, RecordUpdate, RecordDelete,
+	PeriodClose, PeriodReopen, GuardianLink, ConsentChange, APIClientChange, Import, Backup,
+	Restore, ConfigChange, KeyRotate, AuditRead, AccessDenied, PersonMerge}
+
+// Valid reports whether a is in the catalogue.
+func (a Action) Valid() bool {
+	for _, k := range Actions {
+		if k == a {
+			return true
+		}
+	}
+	return false
+}
+
 // Outcome of the audited event.
 type Outcome string
 
@@ -49,6 +66,9 @@ const (
 	Failure Outcome = "failure"
 	Denied  Outcome = "denied"
 )
+
+// Valid reports whether o is a known outcome.
+func (o Outcome) Valid() bool { return o == Success || o == Failure || o == Denied }
 
 // FieldChange is one changed field, old -> new. Values of encrypted fields
 // are recorded as "(changed)", never in clear.
@@ -68,4 +88,10 @@ type Entry struct {
 	OrgID      *int64
 	Changes    []FieldChange
 	Detail     string // short, no personal data
+	// PersonID is the person whose data was read or changed (0: none), so
+	// "who looked at this pupil" is one indexed query.
+	PersonID int64
+	// Login overrides the actor's login, for events without a signed-in
+	// actor: the name tried in a failed login, the account being created.
+	Login string
 }

@@ -2,9 +2,14 @@ package audit
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
+	"shkola/internal/identity"
 	"shkola/internal/store"
 )
 
@@ -12,18 +17,21 @@ import (
 // checkpoints.
 const DefaultCheckpointEvery = 1000
 
+// maxDetail bounds the free-text detail: it is a hint, not a data dump.
+const maxDetail = 1000
+
 // Log appends entries to the hash chain and signs checkpoints.
 type Log struct {
 	db     *store.DB
 	signer *Signer
 	now    func() time.Time
-	// CheckpointEvery: Append writes a signed checkpoint whenever the entry
-	// number is a multiple of it; 0 disables automatic checkpoints.
+	// CheckpointEvery: Append also writes a signed checkpoint whenever the
+	// entry number is a multiple of it; 0 turns automatic checkpoints off.
 	CheckpointEvery int64
 }
 
-// New returns the log on db. signer may be nil only for tools that verify;
-// Append then writes no checkpoints and Checkpoint fails. now defaults to
+// New returns the log on db. signer may be nil for tools that only verify;
+// then Append writes no checkpoints and Checkpoint fails. now defaults to
 // time.Now.
 func New(db *store.DB, signer *Signer, now func() time.Time) *Log {
 	if now == nil {
@@ -34,13 +42,130 @@ func New(db *store.DB, signer *Signer, now func() time.Time) *Log {
 
 // Append writes e in tx, the same transaction as the change it records, so
 // both commit or neither. Actor and origin come from identity.From(ctx). Any
-// error must make the caller roll back: the change is not made unaudited.
+// error must make the caller roll back: no change is made unaudited.
+//
+// Appending locks the head of the chain until tx ends, so every audited
+// write is serialised; append last, just before commit, to keep that short.
 func (l *Log) Append(ctx context.Context, tx *store.Tx, e Entry) error {
-	return errors.New("audit: not implemented yet")
+	r, err := l.record(ctx, e)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	// Taking the next number and the previous hash in one UPDATE locks the
+	// head row, so concurrent appenders queue here and the chain never forks.
+	if err := tx.QueryRowContext(ctx, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").
+		Scan(&r.Seq, &r.PrevHash); err != nil {
+		return fmt.Errorf("audit: head: %w", err)
+	}
+	r.Hash = r.ComputeHash()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (`+columns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+		r.values()...); err != nil {
+		return fmt.Errorf("audit: entry %d: %w", r.Seq, err)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE audit_head SET hash = $1 WHERE id = 1", r.Hash); err != nil {
+		return fmt.Errorf("audit: head: %w", err)
+	}
+	if l.signer != nil && l.CheckpointEvery > 0 && r.Seq%l.CheckpointEvery == 0 {
+		if _, err := l.insertCheckpoint(ctx, tx, r.Seq, r.Hash); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Write records e in its own transaction: denials, reads of personal data,
 // failed logins. If it fails, the caller must not serve the data.
 func (l *Log) Write(ctx context.Context, e Entry) error {
 	return l.db.WithTx(ctx, func(tx *store.Tx) error { return l.Append(ctx, tx, e) })
+}
+
+// record checks e and fills in time, actor and origin.
+func (l *Log) record(ctx context.Context, e Entry) (Record, error) {
+	if !e.Action.Valid() {
+		return Record{}, fmt.Errorf("action %q is not in the catalogue", e.Action)
+	}
+	if e.Outcome == "" {
+		e.Outcome = Success
+	}
+	if !e.Outcome.Valid() {
+		return Record{}, fmt.Errorf("outcome %q is not success, failure or denied", e.Outcome)
+	}
+	if len(e.Detail) > maxDetail {
+		return Record{}, fmt.Errorf("detail is longer than %d bytes", maxDetail)
+	}
+	a := identity.From(ctx)
+	r := Record{
+		At:         l.now().UTC().Truncate(time.Microsecond), // what both engines store
+		Action:     e.Action,
+		Outcome:    e.Outcome,
+		AccountID:  a.AccountID,
+		Login:      a.Login,
+		Roles:      roles(a.Grants),
+		SessionID:  a.SessionID,
+		ClientID:   a.ClientID,
+		Addr:       a.Addr,
+		UserAgent:  a.UserAgent,
+		RequestID:  a.RequestID,
+		ObjectType: e.ObjectType,
+		ObjectID:   e.ObjectID,
+		OrgID:      e.OrgID,
+		PersonID:   e.PersonID,
+		Detail:     e.Detail,
+	}
+	if e.Login != "" {
+		r.Login = e.Login
+	}
+	if len(e.Changes) > 0 {
+		b, err := json.Marshal(e.Changes)
+		if err != nil {
+			return Record{}, fmt.Errorf("changes: %w", err)
+		}
+		r.Changes = string(b)
+	}
+	return r, nil
+}
+
+func roles(gs []identity.Grant) string {
+	var b strings.Builder
+	for i, g := range gs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(string(g.Role))
+		b.WriteByte('@')
+		b.WriteString(strconv.FormatInt(g.OrgID, 10))
+	}
+	return b.String()
+}
+
+// Checkpoint signs the current head of the chain and stores the signature.
+func (l *Log) Checkpoint(ctx context.Context) (Checkpoint, error) {
+	var cp Checkpoint
+	err := l.db.WithTx(ctx, func(tx *store.Tx) error {
+		var seq int64
+		var hash string
+		if err := tx.QueryRowContext(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1"+tx.Engine.ForUpdate()).
+			Scan(&seq, &hash); err != nil {
+			return fmt.Errorf("audit: head: %w", err)
+		}
+		var err error
+		cp, err = l.insertCheckpoint(ctx, tx, seq, hash)
+		return err
+	})
+	return cp, err
+}
+
+func (l *Log) insertCheckpoint(ctx context.Context, tx *store.Tx, seq int64, hash string) (Checkpoint, error) {
+	if l.signer == nil {
+		return Checkpoint{}, errors.New("audit: checkpoint: no signing key")
+	}
+	cp := Checkpoint{Seq: seq, HeadHash: hash, At: l.now().UTC().Truncate(time.Microsecond), KeyID: l.signer.KeyID()}
+	cp.Signature = l.signer.sign(cp.message())
+	if err := tx.QueryRowContext(ctx, `INSERT INTO audit_checkpoints (seq, head_hash, at, key_id, signature)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		cp.Seq, cp.HeadHash, cp.At, cp.KeyID, cp.signatureText()).Scan(&cp.ID); err != nil {
+		return Checkpoint{}, fmt.Errorf("audit: checkpoint at %d: %w", seq, err)
+	}
+	return cp, nil
 }

@@ -1,0 +1,93 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"shkola/internal/org"
+)
+
+// RegisterOrg serves the organisation directory. It is read-only and public
+// for now (directory data about schools is public); creating and changing
+// organisations over HTTP waits for access control, which will wrap these
+// handlers here, in one place.
+func RegisterOrg(rt *Router, svc *org.Service) {
+	h := orgHandlers{svc: svc}
+	rt.Handle("GET", "/organisations", h.list)
+	rt.Handle("GET", "/organisations/{id}", h.get)
+	rt.Handle("GET", "/organisations/{id}/history", h.history)
+}
+
+type orgHandlers struct{ svc *org.Service }
+
+func positiveID(s string) bool {
+	n, err := strconv.ParseInt(s, 10, 64)
+	return err == nil && n > 0
+}
+
+// orgFilters is the allowlist of list filters and their value checks.
+func orgFilters() map[string]func(string) bool {
+	return map[string]func(string) bool{
+		"kind":   func(s string) bool { return org.Kind(s).Valid() },
+		"status": func(s string) bool { return org.Status(s).Valid() },
+		"parent": positiveID,
+		"within": positiveID,
+		"q":      func(s string) bool { return len(s) > 0 && len(s) <= 200 },
+	}
+}
+
+func (h orgHandlers) list(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	page, err := ParsePage(q)
+	if err != nil {
+		Fail(w, r, err)
+		return
+	}
+	f, err := Filters(q, orgFilters())
+	if err != nil {
+		Fail(w, r, err)
+		return
+	}
+	parent, _ := strconv.ParseInt(f["parent"], 10, 64)
+	within, _ := strconv.ParseInt(f["within"], 10, 64)
+	items, err := h.svc.List(r.Context(), org.Filter{Kind: org.Kind(f["kind"]), Status: org.Status(f["status"]),
+		Parent: parent, Within: within, Q: f["q"], After: page.After, Limit: page.Limit})
+	if err != nil {
+		Fail(w, r, err)
+		return
+	}
+	out := List[org.Organisation]{Items: items}
+	if len(items) > 0 {
+		out.Next = NextCursor(len(items), page.Limit, items[len(items)-1].ID)
+	}
+	Write(w, r, http.StatusOK, out)
+}
+
+func (h orgHandlers) get(w http.ResponseWriter, r *http.Request) {
+	id, err := PathID(r, "id")
+	if err != nil {
+		Fail(w, r, err)
+		return
+	}
+	o, err := h.svc.Get(r.Context(), id)
+	if err != nil {
+		Fail(w, r, err)
+		return
+	}
+	SetVersion(w, o.Version)
+	Write(w, r, http.StatusOK, o)
+}
+
+func (h orgHandlers) history(w http.ResponseWriter, r *http.Request) {
+	id, err := PathID(r, "id")
+	if err != nil {
+		Fail(w, r, err)
+		return
+	}
+	items, err := h.svc.History(r.Context(), id)
+	if err != nil {
+		Fail(w, r, err)
+		return
+	}
+	Write(w, r, http.StatusOK, List[org.HistoryEntry]{Items: items})
+}
