@@ -6,10 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 
 	"shkola/internal/app"
 	"shkola/internal/config"
+	"shkola/internal/demo"
 	"shkola/internal/httpx"
+	"shkola/internal/store"
 )
 
 // errUsage means the flag package has already told the user what is wrong.
@@ -41,14 +45,17 @@ func parseFlags(name string, args []string, stderr io.Writer, extra func(*flag.F
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var demo bool
+	var withDemo bool
 	cfg, err := parseFlags("serve", args, stderr, func(fs *flag.FlagSet) {
-		fs.BoolVar(&demo, "demo", false, "load the demo region if the database is empty, and use readable text logs")
+		fs.BoolVar(&withDemo, "demo", false, "load the demo region if the database is empty, and use readable text logs")
 	})
 	if err != nil {
 		return err
 	}
-	cfg.Demo = demo
+	cfg.Demo = withDemo
+	if withDemo && os.Getenv("SHKOLA_LOG_FORMAT") == "" && !flagSet(args, "log-format") {
+		cfg.LogFormat = "text" // a person is watching the terminal
+	}
 	log := cfg.Logger()
 	// Bind the port first: a port in use must stop us before anything else.
 	ln, err := httpx.Listen(cfg.Listen)
@@ -61,13 +68,48 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
+	var loaded *demo.Summary
+	if cfg.Demo {
+		if loaded, err = loadDemo(ctx, cfg, db); err != nil {
+			return err
+		}
+	}
 	a, err := app.New(cfg, log, db)
 	if err != nil {
 		return err
 	}
+	if loaded != nil {
+		fmt.Fprintf(stdout, "demo region loaded (seed %d, size %s) in %s: %s\n", cfg.DemoSeed, cfg.DemoSize, loaded.Took.Round(1e6), loaded)
+		printLogins(stdout, *loaded)
+	}
 	fmt.Fprintf(stdout, "Shkola is running: open %s/ (database: %s)\n", cfg.BaseURL, db.Location)
 	log.Info("serving", "listen", ln.Addr().String(), "base_url", cfg.BaseURL, "engine", string(db.Engine))
 	return httpx.Serve(ctx, ln, a.Handler(), cfg.ShutdownFor, log)
+}
+
+// loadDemo generates the demo region when the database is empty; on a
+// database that already has data it does nothing.
+func loadDemo(ctx context.Context, cfg *config.Config, db *store.DB) (*demo.Summary, error) {
+	empty, err := demo.Empty(ctx, db)
+	if err != nil || !empty {
+		return nil, err
+	}
+	sum, err := demo.Generate(ctx, db, demo.Options{Seed: cfg.DemoSeed, Size: cfg.DemoSize})
+	if err != nil {
+		return nil, err
+	}
+	return &sum, nil
+}
+
+// flagSet reports whether args name flag explicitly.
+func flagSet(args []string, name string) bool {
+	for _, a := range args {
+		a = strings.TrimLeft(a, "-")
+		if a == name || strings.HasPrefix(a, name+"=") {
+			return true
+		}
+	}
+	return false
 }
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {

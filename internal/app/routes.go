@@ -8,6 +8,7 @@ import (
 	"shkola/internal/api"
 	"shkola/internal/errs"
 	"shkola/internal/httpx"
+	"shkola/internal/org"
 )
 
 // routes registers every handler. Each domain adds one line here that calls
@@ -46,7 +47,11 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) home(w http.ResponseWriter, r *http.Request) {
-	a.Site.Render(w, r, http.StatusOK, "home", a.Site.NewPage(r, "home.title", nil))
+	n, err := a.Orgs.CountKind(r.Context(), org.School)
+	if err != nil {
+		httpx.Logger(r.Context()).Warn("count schools", "err", err)
+	}
+	a.Site.Render(w, r, http.StatusOK, "home", a.Site.NewPage(r, "home.title", struct{ Schools int }{n}))
 }
 
 func (a *App) notFound(w http.ResponseWriter, r *http.Request) {

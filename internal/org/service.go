@@ -85,3 +85,10 @@ func (s *Service) Create(ctx context.Context, n New) (Organisation, error) {
 	})
 	return out, err
 }
+
+// CountKind returns how many active organisations of kind there are.
+func (s *Service) CountKind(ctx context.Context, k Kind) (int, error) {
+	var n int
+	err := s.DB.Read().QueryRowContext(ctx, "SELECT COUNT(*) FROM organisations WHERE kind = $1 AND status = 'active'", k).Scan(&n)
+	return n, err
+}

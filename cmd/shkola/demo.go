@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"shkola/internal/app"
+	"shkola/internal/demo"
+)
+
+// runDemo fills the configured database with the demo region.
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags("demo", args, stderr, nil)
+	if err != nil {
+		return err
+	}
+	db, err := app.Open(ctx, cfg, cfg.Logger())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	empty, err := demo.Empty(ctx, db)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		return fmt.Errorf("database %s already has organisations; the demo region goes only into an empty database", db.Location)
+	}
+	sum, err := demo.Generate(ctx, db, demo.Options{Seed: cfg.DemoSeed, Size: cfg.DemoSize})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "demo region (seed %d, size %s) loaded into %s in %s: %s\n", cfg.DemoSeed, cfg.DemoSize, db.Location, sum.Took.Round(1e6), sum)
+	printLogins(stdout, sum)
+	return nil
+}
+
+func printLogins(w io.Writer, sum demo.Summary) {
+	if len(sum.Logins) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "demo logins (login / password — role, where):")
+	for _, l := range sum.Logins {
+		fmt.Fprintf(w, "  %-14s %-18s %s, %s\n", l.Login, l.Password, l.Role, l.Org)
+	}
+}

@@ -1,0 +1,130 @@
+// Package demo generates a deterministic synthetic region: the same seed and
+// size always give the same rows. Demo, tests and benchmarks all use it; each
+// domain appends its own step (a file here) to the pipeline in steps().
+package demo
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"time"
+
+	"shkola/internal/org"
+	"shkola/internal/store"
+)
+
+// Options choose the seed and the size.
+type Options struct {
+	Seed int64
+	Size string // small, district, region
+}
+
+// Size is how much of each thing a named size makes.
+type Size struct {
+	Municipalities      int
+	SchoolsPerMunicipal int
+	PreschoolsPerMuni   int
+}
+
+// SizeOf returns the named dataset size.
+func SizeOf(name string) (Size, bool) {
+	switch name {
+	case "small":
+		return Size{Municipalities: 2, SchoolsPerMunicipal: 2, PreschoolsPerMuni: 1}, true
+	case "district":
+		return Size{Municipalities: 2, SchoolsPerMunicipal: 10, PreschoolsPerMuni: 3}, true
+	case "region":
+		return Size{Municipalities: 25, SchoolsPerMunicipal: 12, PreschoolsPerMuni: 4}, true
+	}
+	return Size{}, false
+}
+
+// Epoch is the fixed "now" of generated data, so output does not depend on
+// the day it is generated.
+func Epoch() time.Time { return time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC) }
+
+// Summary says what was generated.
+type Summary struct {
+	Counts map[string]int
+	Took   time.Duration
+	// Logins are the demo accounts (login, password, role, where) to print.
+	Logins []Login
+}
+
+// Login is a demo account a person can try.
+type Login struct {
+	Login, Password, Role, Org string
+}
+
+// String is the summary for people: "4 schools, 2 municipalities…".
+func (s Summary) String() string {
+	keys := make([]string, 0, len(s.Counts))
+	for k := range s.Counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%d %s", s.Counts[k], k)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Gen is the state the steps share.
+type Gen struct {
+	R     *rand.Rand
+	Size  Size
+	Names *Names
+	Sum   *Summary
+
+	Region         org.Organisation
+	Municipalities []org.Organisation
+	Schools        []org.Organisation
+	Preschools     []org.Organisation
+}
+
+// Step is one stage of generation, run in the shared transaction.
+type Step struct {
+	Name string
+	Run  func(ctx context.Context, g *Gen, tx *store.Tx) error
+}
+
+// steps is the pipeline; later domains append theirs.
+func steps() []Step {
+	return []Step{
+		{"organisations", genOrganisations},
+	}
+}
+
+// Generate fills db with the demo region in one transaction: a failure
+// leaves the database as it was.
+func Generate(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
+	size, ok := SizeOf(opt.Size)
+	if !ok {
+		return Summary{}, fmt.Errorf("demo size %q: use small, district or region", opt.Size)
+	}
+	start := time.Now()
+	sum := Summary{Counts: map[string]int{}}
+	g := &Gen{R: rand.New(rand.NewPCG(uint64(opt.Seed), 0x5348_4b4f_4c41)), Size: size, Sum: &sum}
+	g.Names = NewNames(g.R)
+	err := db.WithTx(ctx, func(tx *store.Tx) error {
+		for _, s := range steps() {
+			if err := s.Run(ctx, g, tx); err != nil {
+				return fmt.Errorf("demo %s: %w", s.Name, err)
+			}
+		}
+		return nil
+	})
+	sum.Took = time.Since(start)
+	return sum, err
+}
+
+// Empty reports whether the database has no organisations yet, the signal
+// that a demo may be loaded.
+func Empty(ctx context.Context, db *store.DB) (bool, error) {
+	var n int
+	err := db.Read().QueryRowContext(ctx, "SELECT COUNT(*) FROM organisations").Scan(&n)
+	return n == 0, err
+}
