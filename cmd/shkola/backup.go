@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"shkola/internal/app"
+	"shkola/internal/audit"
 	"shkola/internal/backup"
 	"shkola/internal/config"
 	"shkola/internal/store"
@@ -100,6 +101,9 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	for _, t := range m.Tables {
 		fmt.Fprintf(stdout, "  %-32s %10d rows\n", t.Name, t.Rows)
 	}
+	if err := audit.New(db, nil, nil).Write(ctx, audit.Entry{Action: audit.Backup, Outcome: audit.Success, ObjectType: "backup", Detail: filepath.Base(file)}); err != nil {
+		return fmt.Errorf("backup written, but the audit entry could not be written: %w", err)
+	}
 	fmt.Fprintf(stdout, "backup of %s written to %s: %d tables, %d rows\narchive sha256 %s\n",
 		db.Location, file, len(m.Tables), m.Rows(), hex.EncodeToString(h.Sum(nil)))
 	return nil
@@ -137,9 +141,27 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fmt.Fprintf(stdout, "archive %s checked: %s backup of %s, %d tables, %d rows\n",
 		file, m.Engine, m.CreatedAt.Format(time.RFC3339), len(m.Tables), m.Rows())
 
-	// The lead adds the audit-chain verifier (internal/audit, Log.Verify)
-	// here, joined with the count check, once that package has landed.
-	verify := backup.CountsMatch(m)
+	// Before anything is replaced: the counts match the manifest and the
+	// restored audit chain verifies (with the checkpoint key when there is one).
+	counts := backup.CountsMatch(m)
+	verify := func(ctx context.Context, db *store.DB) error {
+		if err := counts(ctx, db); err != nil {
+			return err
+		}
+		opt := audit.VerifyOptions{}
+		if pub, err := audit.LoadPublicKey(auditKeyPath(cfg)); err == nil {
+			opt.PublicKey = pub
+		}
+		rep, err := audit.New(db, nil, nil).Verify(ctx, opt)
+		if err != nil {
+			return fmt.Errorf("audit chain: %w", err)
+		}
+		if !rep.OK() {
+			return fmt.Errorf("audit chain of the archive does not verify: %s", rep.Problems[0].Message)
+		}
+		fmt.Fprintf(stdout, "audit chain verified: %d entries\n", rep.Entries)
+		return nil
+	}
 
 	where := ""
 	if isPostgres(cfg.DB) {
@@ -155,13 +177,37 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 	} else {
 		where = sqlitePath(cfg)
+		if err := os.MkdirAll(filepath.Dir(where), 0o700); err != nil {
+			return fmt.Errorf("data directory %s: %w", filepath.Dir(where), err)
+		}
 		if err := a.RestoreFile(ctx, where, force, verify); err != nil {
 			return err
 		}
 	}
+	if err := recordOperation(ctx, cfg, audit.Restore, file); err != nil {
+		return fmt.Errorf("restored, but the audit entry could not be written: %w", err)
+	}
 	fmt.Fprintf(stdout, "restored %d rows in %d tables into %s; newer migrations, if any, run at the next start\n",
 		m.Rows(), len(m.Tables), where)
 	return nil
+}
+
+// auditKeyPath is where the checkpoint key lives for cfg.
+func auditKeyPath(cfg *config.Config) string {
+	if cfg.AuditKey != "" {
+		return cfg.AuditKey
+	}
+	return filepath.Join(cfg.DataDir, audit.KeyFileName)
+}
+
+// recordOperation writes an operator action into the (restored) database's audit log.
+func recordOperation(ctx context.Context, cfg *config.Config, action audit.Action, file string) error {
+	db, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return audit.New(db, nil, nil).Write(ctx, audit.Entry{Action: action, Outcome: audit.Success, ObjectType: "backup", Detail: filepath.Base(file)})
 }
 
 func removeIfExists(path string) error {

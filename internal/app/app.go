@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 
 	"shkola/internal/api"
 	"shkola/internal/audit"
@@ -29,6 +30,7 @@ type App struct {
 	API     *api.Router
 	Metrics *httpx.Metrics
 	Orgs    *org.Service
+	Audit   *audit.Log
 	handler http.Handler
 }
 
@@ -74,6 +76,9 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 		pools["reader"] = db.R
 	}
 	a := &App{Cfg: cfg, Log: log, DB: db, Site: site, Doc: doc, Metrics: httpx.NewMetrics(pools)}
+	if a.Audit, err = openAudit(cfg, log, db); err != nil {
+		return nil, err
+	}
 	a.Orgs = org.NewService(db)
 	mux := http.NewServeMux()
 	a.API = api.NewRouter(mux)
@@ -88,6 +93,23 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 		httpx.CrossOrigin,
 	)
 	return a, nil
+}
+
+// openAudit loads the checkpoint signing key (generated only for a demo:
+// production keeps the key outside the database and must provide it).
+func openAudit(cfg *config.Config, log *slog.Logger, db *store.DB) (*audit.Log, error) {
+	path := cfg.AuditKey
+	if path == "" {
+		path = filepath.Join(cfg.DataDir, audit.KeyFileName)
+	}
+	signer, created, err := audit.LoadSigner(path, cfg.Demo)
+	if err != nil {
+		return nil, fmt.Errorf("audit signing key %s: %w (set SHKOLA_AUDIT_KEY; `shkola serve --demo` generates one)", path, err)
+	}
+	if created {
+		log.Warn("generated an audit signing key for the demo; production keeps its own key outside the database", "path", path)
+	}
+	return audit.New(db, signer, nil), nil
 }
 
 // Handler is the whole HTTP surface.

@@ -239,13 +239,32 @@ func TestConcurrentAppendsFormOneChain(t *testing.T) {
 	}
 }
 
-func TestVerifyNeedsAKey(t *testing.T) {
-	_, db := newLog(t)
-	if _, err := New(db, nil, nil).Verify(context.Background(), VerifyOptions{}); err == nil {
-		t.Error("verify without any public key succeeded")
-	}
-	if err := New(db, nil, nil).Write(context.Background(), Entry{Action: Backup}); err != nil {
+// Without a key the chain is still verified, but checkpoints cannot pass.
+func TestVerifyWithoutAKey(t *testing.T) {
+	l, db := newLog(t)
+	ctx := context.Background()
+	if err := New(db, nil, nil).Write(ctx, Entry{Action: Backup}); err != nil {
 		t.Errorf("a log without a signer cannot append: %v", err)
+	}
+	rep, err := New(db, nil, nil).Verify(ctx, VerifyOptions{})
+	if err != nil || !rep.OK() || rep.Entries != 1 {
+		t.Fatalf("keyless verify of a checkpoint-free chain: %+v %v", rep, err)
+	}
+	if _, err := db.W.Exec("UPDATE audit_log SET detail = 'edited' WHERE seq = 1"); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := New(db, nil, nil).Verify(ctx, VerifyOptions{}); err != nil || rep.OK() {
+		t.Fatalf("keyless verify missed an edited entry: %+v %v", rep, err)
+	}
+	if _, err := db.W.Exec("UPDATE audit_log SET detail = '' WHERE seq = 1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = New(db, nil, nil).Verify(ctx, VerifyOptions{})
+	if err != nil || rep.OK() || !strings.Contains(rep.String(), "no public key") {
+		t.Fatalf("keyless verify passed a log with checkpoints: %+v %v", rep, err)
 	}
 	if _, err := New(db, nil, nil).Checkpoint(context.Background()); err == nil {
 		t.Error("checkpoint without a key succeeded")

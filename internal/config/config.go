@@ -23,11 +23,12 @@ type Config struct {
 	DataDir     string        // SHKOLA_DATA_DIR
 	LogLevel    string        // SHKOLA_LOG_LEVEL: debug, info, warn, error
 	LogFormat   string        // SHKOLA_LOG_FORMAT: json or text
-	Demo        bool          // serve --demo: load the demo region into an empty database
+	Demo        bool          // serve --demo: load the demo region into an empty database and generate missing keys
 	DemoSeed    int64         // SHKOLA_DEMO_SEED
 	DemoSize    string        // SHKOLA_DEMO_SIZE: small, district, region
 	MaxBody     int64         // SHKOLA_MAX_BODY: bytes of request body accepted
 	ShutdownFor time.Duration // SHKOLA_SHUTDOWN_TIMEOUT
+	AuditKey    string        // SHKOLA_AUDIT_KEY: Ed25519 key file that signs audit checkpoints
 
 	envErrs []error // unparsable SHKOLA_* values, reported by Check
 }
@@ -45,6 +46,7 @@ func Register(fs *flag.FlagSet, cfg *Config) {
 	str(&cfg.DataDir, "data-dir", "SHKOLA_DATA_DIR", "data", "directory for the SQLite file, generated keys and uploads")
 	str(&cfg.LogLevel, "log-level", "SHKOLA_LOG_LEVEL", "info", "log level: debug, info, warn, error")
 	str(&cfg.LogFormat, "log-format", "SHKOLA_LOG_FORMAT", "json", "log format: json or text")
+	str(&cfg.AuditKey, "audit-key", "SHKOLA_AUDIT_KEY", "", "Ed25519 key file signing audit checkpoints, kept outside the database (default <data-dir>/audit_ed25519.key; generated only with --demo)")
 	str(&cfg.DemoSize, "demo-size", "SHKOLA_DEMO_SIZE", "small", "demo region size: small, district or region")
 	fs.Int64Var(&cfg.DemoSeed, "demo-seed", cfg.envInt("SHKOLA_DEMO_SEED", 1), "demo generator seed ($SHKOLA_DEMO_SEED)")
 	fs.Int64Var(&cfg.MaxBody, "max-body", cfg.envInt("SHKOLA_MAX_BODY", 1<<20), "largest request body in bytes, uploads excepted ($SHKOLA_MAX_BODY)")
