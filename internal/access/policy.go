@@ -39,7 +39,9 @@ type Policy struct {
 // scope); domains add theirs with Relate.
 func NewPolicy(m *Matrix, db *store.DB) *Policy {
 	p := &Policy{Matrix: m, DB: db, relations: map[Relationship]RelationFunc{}}
-	p.relations[Anyone] = func(context.Context, store.Querier, *identity.Actor, identity.Grant, Target) (bool, error) { return true, nil }
+	p.relations[Anyone] = func(context.Context, store.Querier, *identity.Actor, identity.Grant, Target) (bool, error) {
+		return true, nil
+	}
 	p.relations[Self] = selfRelation
 	p.relations[InScope] = scopeRelation
 	return p
