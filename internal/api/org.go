@@ -7,18 +7,87 @@ import (
 	"shkola/internal/org"
 )
 
-// RegisterOrg serves the organisation directory. It is read-only and public
-// for now (directory data about schools is public); creating and changing
-// organisations over HTTP waits for access control, which will wrap these
-// handlers here, in one place.
-func RegisterOrg(rt *Router, svc *org.Service) {
+// RegisterOrg serves the organisation directory. The handlers hold only the
+// Guard, so every call passes the access policy and every change is audited.
+func RegisterOrg(rt *Router, svc *org.Guard) {
 	h := orgHandlers{svc: svc}
 	rt.Handle("GET", "/organisations", h.list)
+	rt.Handle("POST", "/organisations", h.create)
 	rt.Handle("GET", "/organisations/{id}", h.get)
+	rt.Handle("PATCH", "/organisations/{id}", h.update)
+	rt.Handle("PUT", "/organisations/{id}/status", h.status)
 	rt.Handle("GET", "/organisations/{id}/history", h.history)
 }
 
-type orgHandlers struct{ svc *org.Service }
+type orgHandlers struct{ svc *org.Guard }
+
+func (h orgHandlers) create(w http.ResponseWriter, r *http.Request) {
+	var n org.New
+	if err := Decode(r, &n); err != nil {
+		Fail(w, r, err)
+		return
+	}
+	o, err := h.svc.Create(r.Context(), n)
+	if err != nil {
+		Fail(w, r, err)
+		return
+	}
+	SetVersion(w, o.Version)
+	w.Header().Set("Location", Prefix+"/organisations/"+strconv.FormatInt(o.ID, 10))
+	Write(w, r, http.StatusCreated, o)
+}
+
+func (h orgHandlers) update(w http.ResponseWriter, r *http.Request) {
+	id, err := PathID(r, "id")
+	if err != nil {
+		Fail(w, r, err)
+		return
+	}
+	var p org.Patch
+	if err := Decode(r, &p); err != nil {
+		Fail(w, r, err)
+		return
+	}
+	version, err := IfMatch(r)
+	if err != nil {
+		Fail(w, r, err)
+		return
+	}
+	o, err := h.svc.Update(r.Context(), id, version, p)
+	if err != nil {
+		Fail(w, r, err)
+		return
+	}
+	SetVersion(w, o.Version)
+	Write(w, r, http.StatusOK, o)
+}
+
+func (h orgHandlers) status(w http.ResponseWriter, r *http.Request) {
+	id, err := PathID(r, "id")
+	if err != nil {
+		Fail(w, r, err)
+		return
+	}
+	var body struct {
+		Status org.Status `json:"status"`
+	}
+	if err := Decode(r, &body); err != nil {
+		Fail(w, r, err)
+		return
+	}
+	version, err := IfMatch(r)
+	if err != nil {
+		Fail(w, r, err)
+		return
+	}
+	o, err := h.svc.ChangeStatus(r.Context(), id, version, body.Status)
+	if err != nil {
+		Fail(w, r, err)
+		return
+	}
+	SetVersion(w, o.Version)
+	Write(w, r, http.StatusOK, o)
+}
 
 func positiveID(s string) bool {
 	n, err := strconv.ParseInt(s, 10, 64)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path/filepath"
 
+	"shkola/internal/access"
 	"shkola/internal/api"
 	"shkola/internal/audit"
 	"shkola/internal/config"
@@ -31,6 +32,8 @@ type App struct {
 	Metrics *httpx.Metrics
 	Orgs    *org.Service
 	Audit   *audit.Log
+	Policy  *access.Policy
+	OrgDir  *org.Guard
 	handler http.Handler
 }
 
@@ -80,6 +83,13 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 		return nil, err
 	}
 	a.Orgs = org.NewService(db)
+	matrix, err := access.LoadMatrix()
+	if err != nil {
+		return nil, err
+	}
+	a.Policy = access.NewPolicy(matrix, db)
+	a.Policy.OnDeny = a.auditDenial
+	a.OrgDir = &org.Guard{S: a.Orgs, Policy: a.Policy, Audit: a.Audit}
 	mux := http.NewServeMux()
 	a.API = api.NewRouter(mux)
 	a.routes(mux)
@@ -93,6 +103,18 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 		httpx.CrossOrigin,
 	)
 	return a, nil
+}
+
+// auditDenial records an authorisation denial. If it cannot be written the
+// request is still refused, so logging it is best effort.
+func (a *App) auditDenial(ctx context.Context, resource, action string, t access.Target) {
+	e := audit.Entry{Action: audit.AccessDenied, Outcome: audit.Denied, ObjectType: resource, Detail: action}
+	if len(t.OrgIDs) > 0 {
+		e.OrgID = &t.OrgIDs[0]
+	}
+	if err := a.Audit.Write(ctx, e); err != nil {
+		a.Log.Error("audit denial", "err", err)
+	}
 }
 
 // openAudit loads the checkpoint signing key (generated only for a demo:

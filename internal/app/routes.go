@@ -22,14 +22,14 @@ func (a *App) routes(mux *http.ServeMux) {
 	mux.Handle("GET /metrics", a.Metrics.Handler())
 
 	a.API.Handle("GET", "/openapi.json", api.ServeDocument(a.Doc))
-	api.RegisterOrg(a.API, a.Orgs)
+	api.RegisterOrg(a.API, a.OrgDir)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
 	})
 
 	mux.Handle("GET /static/", a.Site.Static())
 	mux.HandleFunc("POST /prefs", a.Site.SetPrefs)
-	a.Site.RegisterOrg(mux, a.Orgs)
+	a.Site.RegisterOrg(mux, a.OrgDir)
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("/", a.notFound)
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"strings"
 
+	"shkola/internal/access"
 	"shkola/internal/errs"
+	"shkola/internal/store"
 )
 
 // Filter selects organisations. Zero values do not filter. Results are
@@ -18,6 +20,8 @@ type Filter struct {
 	Q      string // part of the full or short name, any case, ё = е
 	After  int64
 	Limit  int
+
+	scope *access.Scope // set by Guard.List: only rows the actor may see
 }
 
 // MaxLimit bounds a page.
@@ -55,6 +59,12 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Organisation, error) {
 	}
 	if f.Within > 0 {
 		add("EXISTS (SELECT 1 FROM org_tree t WHERE t.ancestor_id = $%d AND t.descendant_id = o.id)", f.Within)
+	}
+	if f.scope != nil && !f.scope.All {
+		// Scope conditions take their own placeholders after the ones so far.
+		a := store.Args{Values: args}
+		where = append(where, f.scope.OrgSQL("o.id", &a))
+		args = a.Values
 	}
 	if q := searchKey(f.Q); q != "" {
 		add(`o.name_search LIKE $%d ESCAPE '\'`, "%"+likeEscape(q)+"%")

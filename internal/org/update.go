@@ -15,10 +15,18 @@ func stale() error {
 	return errs.E(errs.Precondition, "the organisation was changed by someone else; read it again and reapply your change")
 }
 
+// afterChange runs inside the changing transaction once the new version is
+// written (the Guard audits there).
+type afterChange func(ctx context.Context, tx *store.Tx, next Organisation, changes map[string]FieldChange) error
+
 // Update applies p to organisation id if its version is still expected. An
 // update that changes nothing leaves the version as it is.
 func (s *Service) Update(ctx context.Context, id, expected int64, p Patch) (Organisation, error) {
-	return s.change(ctx, id, expected, func(o *Organisation, v *errs.Validation) {
+	return s.update(ctx, id, expected, p, nil)
+}
+
+func (s *Service) update(ctx context.Context, id, expected int64, p Patch, after afterChange) (Organisation, error) {
+	return s.change(ctx, id, expected, after, func(o *Organisation, v *errs.Validation) {
 		set := func(dst *string, src *string) {
 			if src != nil {
 				*dst = *src
@@ -39,8 +47,12 @@ func (s *Service) Update(ctx context.Context, id, expected int64, p Patch) (Orga
 // ChangeStatus moves organisation id to status. An organisation is not
 // liquidated while it still has organisations under it that are not.
 func (s *Service) ChangeStatus(ctx context.Context, id, expected int64, status Status) (Organisation, error) {
+	return s.changeStatus(ctx, id, expected, status, nil)
+}
+
+func (s *Service) changeStatus(ctx context.Context, id, expected int64, status Status, after afterChange) (Organisation, error) {
 	var live int
-	return s.change(ctx, id, expected, func(o *Organisation, v *errs.Validation) {
+	return s.change(ctx, id, expected, after, func(o *Organisation, v *errs.Validation) {
 		switch {
 		case !status.Valid():
 			v.Add("status", "enum", "status must be active, suspended or liquidated")
@@ -58,7 +70,7 @@ func (s *Service) ChangeStatus(ctx context.Context, id, expected int64, status S
 // change is read-check-modify-write under the row lock: the stored version
 // must be the expected one, apply edits a copy, and only real differences
 // make a new version with its history entry and change record.
-func (s *Service) change(ctx context.Context, id, expected int64, apply func(*Organisation, *errs.Validation),
+func (s *Service) change(ctx context.Context, id, expected int64, after afterChange, apply func(*Organisation, *errs.Validation),
 	prepare ...func(context.Context, *store.Tx) error) (Organisation, error) {
 	var out Organisation
 	err := s.DB.WithTx(ctx, func(tx *store.Tx) error {
@@ -111,6 +123,11 @@ func (s *Service) change(ctx context.Context, id, expected int64, apply func(*Or
 			return fmt.Errorf("org history: %w", err)
 		}
 		out = next
+		if after != nil {
+			if err := after(ctx, tx, next, changes); err != nil {
+				return err
+			}
+		}
 		return record(ctx, tx, next, store.OpUpdate, now, by)
 	})
 	return out, err

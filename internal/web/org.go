@@ -17,7 +17,7 @@ import (
 // RegisterOrg serves the organisation directory pages and puts the list in
 // the main menu. Like the API, the pages are read-only and public for now;
 // access checks will wrap these two handlers.
-func (s *Site) RegisterOrg(mux *http.ServeMux, svc *org.Service) {
+func (s *Site) RegisterOrg(mux *http.ServeMux, svc *org.Guard) {
 	s.Nav = append(s.Nav, NavItem{Key: "nav.orgs", Path: "/orgs"})
 	h := orgPages{site: s, svc: svc}
 	mux.HandleFunc("GET /orgs", h.list)
@@ -26,7 +26,7 @@ func (s *Site) RegisterOrg(mux *http.ServeMux, svc *org.Service) {
 
 type orgPages struct {
 	site *Site
-	svc  *org.Service
+	svc  *org.Guard
 }
 
 const orgPageSize = 50
