@@ -20,19 +20,15 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer db.Close()
-	empty, err := demo.Empty(ctx, db)
+	sum, err := loadDemo(ctx, cfg, db)
 	if err != nil {
 		return err
 	}
-	if !empty {
+	if sum == nil {
 		return fmt.Errorf("database %s already has organisations; the demo region goes only into an empty database", db.Location)
 	}
-	sum, err := demo.Generate(ctx, db, demo.Options{Seed: cfg.DemoSeed, Size: cfg.DemoSize})
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(stdout, "demo region (seed %d, size %s) loaded into %s in %s: %s\n", cfg.DemoSeed, cfg.DemoSize, db.Location, sum.Took.Round(1e6), sum)
-	printLogins(stdout, sum)
+	printLogins(stdout, *sum)
 	return nil
 }
 

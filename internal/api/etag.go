@@ -39,3 +39,27 @@ func IfMatch(r *http.Request) (int64, error) {
 func Stale() error {
 	return errs.E(errs.Precondition, "the record was changed by someone else; read it again and reapply your change")
 }
+
+// DecodeUpdate reads what every update needs: the {id} of the path, the
+// body into dst and the If-Match version it is based on.
+func DecodeUpdate(r *http.Request, dst any) (id, version int64, err error) {
+	if id, err = PathID(r, "id"); err != nil {
+		return 0, 0, err
+	}
+	if err = Decode(r, dst); err != nil {
+		return 0, 0, err
+	}
+	version, err = IfMatch(r)
+	return id, version, err
+}
+
+// writeVersioned answers a read or an update: the record with its ETag, or
+// the error.
+func writeVersioned(w http.ResponseWriter, r *http.Request, v any, version int64, err error) {
+	if err != nil {
+		Fail(w, r, err)
+		return
+	}
+	SetVersion(w, version)
+	Write(w, r, http.StatusOK, v)
+}

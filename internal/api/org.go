@@ -38,55 +38,27 @@ func (h orgHandlers) create(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h orgHandlers) update(w http.ResponseWriter, r *http.Request) {
-	id, err := PathID(r, "id")
-	if err != nil {
-		Fail(w, r, err)
-		return
-	}
 	var p org.Patch
-	if err := Decode(r, &p); err != nil {
-		Fail(w, r, err)
-		return
-	}
-	version, err := IfMatch(r)
+	id, version, err := DecodeUpdate(r, &p)
 	if err != nil {
 		Fail(w, r, err)
 		return
 	}
 	o, err := h.svc.Update(r.Context(), id, version, p)
-	if err != nil {
-		Fail(w, r, err)
-		return
-	}
-	SetVersion(w, o.Version)
-	Write(w, r, http.StatusOK, o)
+	writeVersioned(w, r, o, o.Version, err)
 }
 
 func (h orgHandlers) status(w http.ResponseWriter, r *http.Request) {
-	id, err := PathID(r, "id")
-	if err != nil {
-		Fail(w, r, err)
-		return
-	}
 	var body struct {
 		Status org.Status `json:"status"`
 	}
-	if err := Decode(r, &body); err != nil {
-		Fail(w, r, err)
-		return
-	}
-	version, err := IfMatch(r)
+	id, version, err := DecodeUpdate(r, &body)
 	if err != nil {
 		Fail(w, r, err)
 		return
 	}
 	o, err := h.svc.ChangeStatus(r.Context(), id, version, body.Status)
-	if err != nil {
-		Fail(w, r, err)
-		return
-	}
-	SetVersion(w, o.Version)
-	Write(w, r, http.StatusOK, o)
+	writeVersioned(w, r, o, o.Version, err)
 }
 
 func positiveID(s string) bool {
