@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 
 	"shkola/internal/access"
+	"shkola/internal/account"
 	"shkola/internal/api"
 	"shkola/internal/audit"
 	"shkola/internal/config"
@@ -23,18 +24,20 @@ import (
 
 // App is one running instance of Shkola.
 type App struct {
-	Cfg     *config.Config
-	Log     *slog.Logger
-	DB      *store.DB
-	Site    *web.Site
-	Doc     api.Document
-	API     *api.Router
-	Metrics *httpx.Metrics
-	Orgs    *org.Service
-	Audit   *audit.Log
-	Policy  *access.Policy
-	OrgDir  *org.Guard
-	handler http.Handler
+	Cfg      *config.Config
+	Log      *slog.Logger
+	DB       *store.DB
+	Site     *web.Site
+	Doc      api.Document
+	API      *api.Router
+	Metrics  *httpx.Metrics
+	Orgs     *org.Service
+	Audit    *audit.Log
+	Policy   *access.Policy
+	Accounts *account.Service
+	Sessions *account.Web
+	OrgDir   *org.Guard
+	handler  http.Handler
 }
 
 // Migrations lists every domain's migration set in dependency order: a
@@ -44,6 +47,7 @@ func Migrations() []store.MigrationSet {
 		store.PlatformMigrations(),
 		org.Migrations(),
 		audit.Migrations(),
+		account.Migrations(),
 	}
 }
 
@@ -90,10 +94,12 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	a.Policy = access.NewPolicy(matrix, db)
 	a.Policy.OnDeny = a.auditDenial
 	a.OrgDir = &org.Guard{S: a.Orgs, Policy: a.Policy, Audit: a.Audit}
+	a.Accounts = account.NewService(db, a.Audit)
+	a.Sessions = &account.Web{S: a.Accounts, Secure: cfg.Secure()}
 	mux := http.NewServeMux()
 	a.API = api.NewRouter(mux)
 	a.routes(mux)
-	a.handler = httpx.Chain(mux,
+	a.handler = httpx.Chain(httpx.CaptureRoute(mux),
 		httpx.WithRequestID(log),
 		a.Metrics.Middleware,
 		httpx.AccessLog,
@@ -101,6 +107,7 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 		httpx.SecurityHeaders(cfg.Secure()),
 		httpx.LimitBody(cfg.MaxBody),
 		httpx.CrossOrigin,
+		a.Sessions.Middleware,
 	)
 	return a, nil
 }

@@ -17,7 +17,7 @@ func TestLanguageAndLowVisionAreRemembered(t *testing.T) {
 		t.Fatalf("default page is not Russian:\n%s", body)
 	}
 	for _, tc := range []struct{ lang, want string }{{"uk", "Ласкаво просимо"}, {"en", "Welcome"}, {"ru", "Добро пожаловать"}} {
-		st, h, _ := apptest.Do(t, c, "POST", s.URL+"/prefs", apptest.Form("lang", tc.lang, "back", "/"), "Content-Type", "application/x-www-form-urlencoded")
+		st, h, _ := s.PostForm(t, c, "/", "/prefs", "lang", tc.lang, "back", "/")
 		if st != 303 || h.Get("Location") != "/" {
 			t.Fatalf("prefs: %d %s", st, h.Get("Location"))
 		}
@@ -26,17 +26,31 @@ func TestLanguageAndLowVisionAreRemembered(t *testing.T) {
 			t.Fatalf("after choosing %s the page is not in it", tc.lang)
 		}
 	}
-	apptest.Do(t, c, "POST", s.URL+"/prefs", apptest.Form("lv", "1", "back", "/"), "Content-Type", "application/x-www-form-urlencoded")
+	s.PostForm(t, c, "/", "/prefs", "lv", "1", "back", "/")
 	_, _, body = apptest.Do(t, c, "GET", s.URL+"/", nil)
 	if !strings.Contains(body, `class="lv"`) || !strings.Contains(body, "Обычная версия") {
 		t.Fatal("low-vision mode not on after one click")
 	}
 }
 
+func TestFormWithoutTokenIsRefused(t *testing.T) {
+	s := apptest.Start(t)
+	c := s.Client()
+	apptest.Do(t, c, "GET", s.URL+"/", nil) // has the cookie, but sends no token
+	st, _, _ := apptest.Do(t, c, "POST", s.URL+"/prefs", apptest.Form("lang", "en", "back", "/"), "Content-Type", "application/x-www-form-urlencoded")
+	if st != 403 {
+		t.Fatalf("form without csrf token: %d, want 403", st)
+	}
+	st, _, _ = apptest.Do(t, c, "POST", s.URL+"/prefs", apptest.Form("lang", "en", "back", "/", "csrf", "forged-token-forged-token"), "Content-Type", "application/x-www-form-urlencoded")
+	if st != 403 {
+		t.Fatalf("form with a wrong token: %d, want 403", st)
+	}
+}
+
 func TestPrefsRedirectStaysOnSite(t *testing.T) {
 	s := apptest.Start(t)
 	for _, back := range []string{"https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"} {
-		_, h, _ := apptest.Do(t, s.Client(), "POST", s.URL+"/prefs", apptest.Form("lang", "en", "back", back), "Content-Type", "application/x-www-form-urlencoded")
+		_, h, _ := s.PostForm(t, s.Client(), "/", "/prefs", "lang", "en", "back", back)
 		if h.Get("Location") != "/" {
 			t.Errorf("back=%q redirected to %q", back, h.Get("Location"))
 		}

@@ -23,6 +23,7 @@ func (a *App) routes(mux *http.ServeMux) {
 
 	a.API.Handle("GET", "/openapi.json", api.ServeDocument(a.Doc))
 	api.RegisterOrg(a.API, a.OrgDir)
+	api.RegisterAccount(a.API, a.Accounts)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
 	})
@@ -30,6 +31,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	mux.Handle("GET /static/", a.Site.Static())
 	mux.HandleFunc("POST /prefs", a.Site.SetPrefs)
 	a.Site.RegisterOrg(mux, a.OrgDir)
+	a.Site.RegisterAccount(mux, a.Sessions)
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("/", a.notFound)
 }

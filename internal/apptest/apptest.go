@@ -11,10 +11,13 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
+	"shkola/internal/account"
 	"shkola/internal/app"
 	"shkola/internal/config"
 	"shkola/internal/store/storetest"
@@ -69,6 +72,9 @@ func Start(t testing.TB, mutate ...func(*config.Config)) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Real argon2id parameters are asserted in the account tests; here they
+	// would only make every login slow.
+	a.Accounts.Hasher = account.NewHasher(account.Argon2{MemoryKiB: 64, Time: 1, Threads: 1}, 4)
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)
 	return &Server{Server: srv, App: a, Logs: logs}
@@ -110,7 +116,28 @@ func Form(kv ...string) io.Reader {
 		if i > 0 {
 			b.WriteByte('&')
 		}
-		b.WriteString(kv[i] + "=" + kv[i+1])
+		b.WriteString(url.QueryEscape(kv[i]) + "=" + url.QueryEscape(kv[i+1]))
 	}
 	return strings.NewReader(b.String())
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// CSRF fetches path with c and returns the form token of the page, as a
+// browser would find it in the form.
+func (s *Server) CSRF(t testing.TB, c *http.Client, path string) string {
+	t.Helper()
+	_, _, body := Do(t, c, "GET", s.URL+path, nil)
+	m := csrfField.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no csrf field on %s", path)
+	}
+	return m[1]
+}
+
+// PostForm posts a form from page path with its token, as a browser would.
+func (s *Server) PostForm(t testing.TB, c *http.Client, path, action string, kv ...string) (int, http.Header, string) {
+	t.Helper()
+	tok := s.CSRF(t, c, path)
+	return Do(t, c, "POST", s.URL+action, Form(append(kv, "csrf", tok)...), "Content-Type", "application/x-www-form-urlencoded")
 }

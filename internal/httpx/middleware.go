@@ -16,7 +16,23 @@ import (
 type (
 	requestIDKey struct{}
 	loggerKey    struct{}
+	routeKey     struct{}
 )
+
+// routeHolder carries the matched pattern back out to the outer middleware:
+// inner middleware copy the request (WithContext), so the outer ones never
+// see the Pattern the mux sets on the innermost copy.
+type routeHolder struct{ pattern string }
+
+// CaptureRoute wraps the mux and records the pattern it matched.
+func CaptureRoute(mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if h, ok := r.Context().Value(routeKey{}).(*routeHolder); ok {
+			h.pattern = r.Pattern
+		}
+	})
+}
 
 // RequestID returns the id given to this request.
 func RequestID(ctx context.Context) string {
@@ -50,6 +66,7 @@ func WithRequestID(base *slog.Logger) Middleware {
 			w.Header().Set("X-Request-ID", id)
 			ctx := context.WithValue(r.Context(), requestIDKey{}, id)
 			ctx = context.WithValue(ctx, loggerKey{}, base.With("request_id", id))
+			ctx = context.WithValue(ctx, routeKey{}, &routeHolder{})
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
@@ -112,6 +129,9 @@ func AccessLog(next http.Handler) http.Handler {
 func Route(r *http.Request) string {
 	if r.Pattern != "" {
 		return r.Pattern
+	}
+	if h, ok := r.Context().Value(routeKey{}).(*routeHolder); ok && h.pattern != "" {
+		return h.pattern
 	}
 	return "unmatched"
 }

@@ -16,7 +16,10 @@ import (
 	"path"
 	"strings"
 
+	"shkola/internal/account"
+	"shkola/internal/errs"
 	"shkola/internal/httpx"
+	"shkola/internal/identity"
 )
 
 //go:embed templates/*.html
@@ -49,6 +52,8 @@ type Page struct {
 	Path      string
 	Nav       []NavItem
 	Languages []string
+	CSRF      string          // form token: every form carries it in a hidden field
+	Actor     *identity.Actor // who is looking; anonymous when nobody logged in
 	Data      any
 }
 
@@ -147,7 +152,9 @@ func (s *Site) Prefs(r *http.Request) (lang string, lowVision bool) {
 func (s *Site) NewPage(r *http.Request, titleKey string, data any) *Page {
 	lang, lv := s.Prefs(r)
 	t := s.Catalog.For(lang)
-	return &Page{T: t, Lang: lang, LowVision: lv, Title: t.T(titleKey), Path: r.URL.Path, Nav: s.Nav, Languages: Languages, Data: data}
+	a := identity.From(r.Context())
+	return &Page{T: t, Lang: lang, LowVision: lv, Title: t.T(titleKey), Path: r.URL.Path, Nav: s.Nav, Languages: Languages,
+		CSRF: account.CSRF(r.Context()), Actor: a, Data: data}
 }
 
 // Render writes page name with status. It renders into a buffer first, so a
@@ -170,4 +177,15 @@ func (s *Site) Render(w http.ResponseWriter, r *http.Request, status int, name s
 	w.Header().Set("Vary", "Cookie")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// Fail renders an error page for err: not found, or a generic message with
+// the details only in the log.
+func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errs.CodeOf(err) == errs.NotFound {
+		s.Render(w, r, http.StatusNotFound, "error", s.NewPage(r, "error.title", "error.notfound"))
+		return
+	}
+	httpx.Logger(r.Context()).Error("page failed", "err", err)
+	s.Render(w, r, http.StatusInternalServerError, "error", s.NewPage(r, "error.title", "error.internal"))
 }
