@@ -15,12 +15,18 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	db, err := app.Open(ctx, cfg, cfg.Logger())
+	cfg.Demo = true // a demo database gets generated keys like serve --demo
+	log := cfg.Logger()
+	db, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sum, err := loadDemo(ctx, cfg, db)
+	a, err := app.New(cfg, log, db)
+	if err != nil {
+		return err
+	}
+	sum, err := loadDemo(ctx, a)
 	if err != nil {
 		return err
 	}

@@ -10,10 +10,10 @@ import (
 	"strings"
 
 	"shkola/internal/app"
+	"shkola/internal/audit"
 	"shkola/internal/config"
 	"shkola/internal/demo"
 	"shkola/internal/httpx"
-	"shkola/internal/store"
 )
 
 // errUsage means the flag package has already told the user what is wrong.
@@ -68,15 +68,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
-	var loaded *demo.Summary
-	if cfg.Demo {
-		if loaded, err = loadDemo(ctx, cfg, db); err != nil {
-			return err
-		}
-	}
 	a, err := app.New(cfg, log, db)
 	if err != nil {
 		return err
+	}
+	var loaded *demo.Summary
+	if cfg.Demo {
+		if loaded, err = loadDemo(ctx, a); err != nil {
+			return err
+		}
 	}
 	if loaded != nil {
 		fmt.Fprintf(stdout, "demo region loaded (seed %d, size %s) in %s: %s\n", cfg.DemoSeed, cfg.DemoSize, loaded.Took.Round(1e6), loaded)
@@ -88,17 +88,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // loadDemo generates the demo region when the database is empty; on a
-// database that already has data it does nothing.
-func loadDemo(ctx context.Context, cfg *config.Config, db *store.DB) (*demo.Summary, error) {
-	empty, err := demo.Empty(ctx, db)
+// database that already has data it does nothing. The load is audited.
+func loadDemo(ctx context.Context, a *app.App) (*demo.Summary, error) {
+	empty, err := demo.Empty(ctx, a.DB)
 	if err != nil || !empty {
 		return nil, err
 	}
-	sum, err := demo.Generate(ctx, db, demo.Options{Seed: cfg.DemoSeed, Size: cfg.DemoSize})
+	sum, err := demo.Generate(ctx, a.DB, demo.Options{Seed: a.Cfg.DemoSeed, Size: a.Cfg.DemoSize, Accounts: a.Accounts})
 	if err != nil {
 		return nil, err
 	}
-	return &sum, nil
+	err = a.Audit.Write(ctx, audit.Entry{Action: audit.Import, Outcome: audit.Success, ObjectType: "demo",
+		Detail: fmt.Sprintf("demo region seed %d size %s: %s", a.Cfg.DemoSeed, a.Cfg.DemoSize, sum)})
+	return &sum, err
 }
 
 // flagSet reports whether args name flag explicitly.

@@ -229,3 +229,30 @@ func (s *Service) SetPassword(ctx context.Context, accountID int64, password str
 	_, err = s.DB.W.ExecContext(ctx, "UPDATE accounts SET password_hash = $1 WHERE id = $2", h, accountID)
 	return err
 }
+
+// Seed creates an account with a password and grants inside the caller's
+// transaction, for the demo generator and bootstrap; the caller audits.
+func (s *Service) Seed(ctx context.Context, tx *store.Tx, login, password string, grants []identity.Grant) (int64, error) {
+	norm, err := NormaliseLogin(login)
+	if err != nil {
+		return 0, err
+	}
+	if err := CheckPassword("password", password, s.common); err != nil {
+		return 0, err
+	}
+	hash, err := s.Hasher.Hash(ctx, password)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, "INSERT INTO accounts (login, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id", norm, hash, s.now()).Scan(&id); err != nil {
+		return 0, err
+	}
+	for _, g := range grants {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO account_grants (account_id, role, org_id, granted_at) VALUES ($1, $2, $3, $4)",
+			id, string(g.Role), g.OrgID, s.now()); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"shkola/internal/account"
 	"shkola/internal/org"
 	"shkola/internal/store"
 )
@@ -19,6 +20,8 @@ import (
 type Options struct {
 	Seed int64
 	Size string // small, district, region
+	// Accounts, when set, makes the demo accounts (one per role to try).
+	Accounts *account.Service
 }
 
 // Size is how much of each thing a named size makes.
@@ -74,10 +77,11 @@ func (s Summary) String() string {
 
 // Gen is the state the steps share.
 type Gen struct {
-	R     *rand.Rand
-	Size  Size
-	Names *Names
-	Sum   *Summary
+	R        *rand.Rand
+	Accounts *account.Service
+	Size     Size
+	Names    *Names
+	Sum      *Summary
 
 	Region         org.Organisation
 	Municipalities []org.Organisation
@@ -95,6 +99,7 @@ type Step struct {
 func steps() []Step {
 	return []Step{
 		{"organisations", genOrganisations},
+		{"accounts", genAccounts},
 	}
 }
 
@@ -107,7 +112,7 @@ func Generate(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 	}
 	start := time.Now()
 	sum := Summary{Counts: map[string]int{}}
-	g := &Gen{R: rand.New(rand.NewPCG(uint64(opt.Seed), 0x5348_4b4f_4c41)), Size: size, Sum: &sum}
+	g := &Gen{R: rand.New(rand.NewPCG(uint64(opt.Seed), 0x5348_4b4f_4c41)), Size: size, Sum: &sum, Accounts: opt.Accounts}
 	g.Names = NewNames(g.R)
 	err := db.WithTx(ctx, func(tx *store.Tx) error {
 		for _, s := range steps() {
