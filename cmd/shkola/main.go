@@ -25,6 +25,7 @@ func commands() []command {
 	return []command{
 		{"serve", "start the web UI and the API", runServe},
 		{"migrate", "bring the database schema up to date and exit", runMigrate},
+		{"admin", "create the first operator account or an API token", runAdmin},
 		{"demo", "fill an empty database with the demo region (--demo-seed, --demo-size)", runDemo},
 		{"backup", "write a consistent copy of the database to a file, while it runs", runBackup},
 		{"restore", "check a backup file and restore it into an empty database", runRestore},

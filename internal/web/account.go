@@ -66,6 +66,13 @@ func (h accountPages) login(w http.ResponseWriter, r *http.Request) {
 	f := newForm()
 	f.Values["login"] = r.PostFormValue("login")
 	a := identity.From(r.Context())
+	if _, ok := account.CurrentSession(r.Context()); ok {
+		// Logging in again ends the session the browser had.
+		if err := h.w.S.Logout(r.Context(), false); err != nil {
+			h.site.Fail(w, r, err)
+			return
+		}
+	}
 	secret, _, err := h.w.S.Login(r.Context(), r.PostFormValue("login"), r.PostFormValue("password"), a.Addr, a.UserAgent)
 	if err != nil {
 		status := httpStatus(err)
