@@ -39,7 +39,9 @@ type formState struct {
 	Extra   any
 }
 
-func newForm() *formState { return &formState{Values: map[string]string{}, Errors: map[string]string{}} }
+func newForm() *formState {
+	return &formState{Values: map[string]string{}, Errors: map[string]string{}}
+}
 
 // fieldErrors turns a domain error into message ids beside its fields; the
 // ids name the rule ("account.err.password.min_length").
