@@ -1,0 +1,197 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"shkola/internal/access"
+	"shkola/internal/apptest"
+	"shkola/internal/identity"
+	"shkola/internal/org"
+)
+
+// matrixEnv is the small region every cell is tried in: two municipalities
+// with a school each. Scenarios place the actor's grant on the target's
+// organisation ("scope" holds) or on the unrelated one (only "any" holds).
+type matrixEnv struct {
+	s                      *apptest.Server
+	region, m1, m2, s1, s2 org.Organisation
+	tokens                 map[string]string
+	n                      int
+}
+
+// scenario says where the actor stands relative to the target.
+type scenario struct {
+	name  string
+	holds []access.Relationship // relationships true in this scenario
+	grant func(p probe, e *matrixEnv) int64
+}
+
+// probe performs one resource/action through the API and says whether it
+// was allowed. target and unrelated pick the organisations it is tried on.
+type probe struct {
+	target, unrelated func(e *matrixEnv) int64
+	do                func(t *testing.T, e *matrixEnv, token string) (allowed bool)
+	// supports lists the relationships this probe can set up.
+	supports []access.Relationship
+}
+
+func (e *matrixEnv) token(t *testing.T, role identity.Role, orgID int64) string {
+	if role == access.Anonymous {
+		return ""
+	}
+	key := fmt.Sprintf("%s@%d", role, orgID)
+	if tok, ok := e.tokens[key]; ok {
+		return tok
+	}
+	ctx := context.Background()
+	e.n++
+	acc, _, err := e.s.App.Accounts.Create(ctx, fmt.Sprintf("m%d", e.n), []identity.Grant{{Role: role, OrgID: orgID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := e.s.App.Accounts.IssueToken(ctx, acc.ID, "matrix")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.tokens[key] = tok
+	return tok
+}
+
+func (e *matrixEnv) call(t *testing.T, token, method, path, body string, header ...string) (int, http.Header, string) {
+	if token != "" {
+		header = append(header, "Authorization", "Bearer "+token)
+	}
+	if body != "" {
+		header = append(header, "Content-Type", "application/json")
+	}
+	var r *strings.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	if r == nil {
+		return apptest.Do(t, e.s.Client(), method, e.s.URL+path, nil, header...)
+	}
+	return apptest.Do(t, e.s.Client(), method, e.s.URL+path, r, header...)
+}
+
+// verdict turns a status into allowed/denied; anything else is a broken probe.
+func verdict(t *testing.T, what string, status int, body string) bool {
+	switch {
+	case status >= 200 && status < 300:
+		return true
+	case status == 401 || status == 403 || status == 404:
+		return false
+	}
+	t.Fatalf("%s: status %d is neither a grant nor a denial: %s", what, status, body)
+	return false
+}
+
+func orgProbes() map[[2]string]probe {
+	onS1 := func(e *matrixEnv) int64 { return e.s1.ID }
+	onS2 := func(e *matrixEnv) int64 { return e.s2.ID }
+	scopeAny := []access.Relationship{access.Anyone, access.InScope}
+	return map[[2]string]probe{
+		{"organisation", "read"}: {target: onS1, unrelated: onS2, supports: scopeAny,
+			do: func(t *testing.T, e *matrixEnv, tok string) bool {
+				st, _, body := e.call(t, tok, "GET", "/api/v1/organisations/"+strconv.FormatInt(e.s1.ID, 10), "")
+				return verdict(t, "read", st, body)
+			}},
+		{"organisation", "list"}: {target: onS1, unrelated: onS2, supports: scopeAny,
+			do: func(t *testing.T, e *matrixEnv, tok string) bool {
+				st, _, body := e.call(t, tok, "GET", "/api/v1/organisations?limit=500", "")
+				if !verdict(t, "list", st, body) {
+					return false
+				}
+				return strings.Contains(body, fmt.Sprintf(`"id":%d,`, e.s1.ID))
+			}},
+		{"organisation", "update"}: {target: onS1, unrelated: onS2, supports: scopeAny,
+			do: func(t *testing.T, e *matrixEnv, tok string) bool {
+				cur, err := e.s.App.Orgs.Get(context.Background(), e.s1.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				e.n++
+				st, _, body := e.call(t, tok, "PATCH", "/api/v1/organisations/"+strconv.FormatInt(e.s1.ID, 10),
+					fmt.Sprintf(`{"short_name":"Школа %d"}`, e.n), "If-Match", fmt.Sprintf(`W/"%d"`, cur.Version))
+				return verdict(t, "update", st, body)
+			}},
+		{"organisation", "create"}: {target: func(e *matrixEnv) int64 { return e.m1.ID }, unrelated: func(e *matrixEnv) int64 { return e.m2.ID }, supports: scopeAny,
+			do: func(t *testing.T, e *matrixEnv, tok string) bool {
+				e.n++
+				st, _, body := e.call(t, tok, "POST", "/api/v1/organisations",
+					fmt.Sprintf(`{"parent_id":%d,"kind":"school","name":"Новая школа %d","country":"RU"}`, e.m1.ID, e.n))
+				return verdict(t, "create", st, body)
+			}},
+	}
+}
+
+// TestAccessMatrix walks every cell of matrix.csv, and every unlisted cell of
+// the same resources as a denial, through the real HTTP server.
+func TestAccessMatrix(t *testing.T) {
+	s := apptest.Start(t)
+	ctx := context.Background()
+	e := &matrixEnv{s: s, tokens: map[string]string{}}
+	mk := func(parent *int64, kind org.Kind, name string) org.Organisation {
+		o, err := s.App.Orgs.Create(ctx, org.New{ParentID: parent, Kind: kind, Name: name, Country: org.RU})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	e.region = mk(nil, org.Region, "Регион")
+	e.m1 = mk(&e.region.ID, org.Municipality, "Округ 1")
+	e.m2 = mk(&e.region.ID, org.Municipality, "Округ 2")
+	e.s1 = mk(&e.m1.ID, org.School, "Школа 1")
+	e.s2 = mk(&e.m2.ID, org.School, "Школа 2")
+
+	m, err := access.LoadMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	probes := orgProbes()
+	for _, ra := range m.Resources() {
+		if _, ok := probes[ra]; !ok {
+			t.Errorf("matrix.csv has %s/%s but no probe walks it", ra[0], ra[1])
+		}
+	}
+	for _, r := range m.Rules {
+		p, ok := probes[[2]string{r.Resource, r.Action}]
+		if !ok {
+			continue
+		}
+		supported := false
+		for _, rel := range p.supports {
+			supported = supported || rel == r.Rel
+		}
+		if !supported {
+			t.Errorf("matrix.csv:%d: the %s/%s probe cannot set up relationship %s", r.Line, r.Resource, r.Action, r.Rel)
+		}
+	}
+	scenarios := []scenario{
+		{"in scope", []access.Relationship{access.Anyone, access.InScope}, func(p probe, e *matrixEnv) int64 { return p.target(e) }},
+		{"unrelated", []access.Relationship{access.Anyone}, func(p probe, e *matrixEnv) int64 { return p.unrelated(e) }},
+	}
+	roles := append([]identity.Role{access.Anonymous}, identity.Roles...)
+	cells := 0
+	for ra, p := range probes {
+		for _, role := range roles {
+			for _, sc := range scenarios {
+				want := false
+				for _, rel := range sc.holds {
+					want = want || m.Allows(role, rel, ra[0], ra[1])
+				}
+				tok := e.token(t, role, sc.grant(p, e))
+				if got := p.do(t, e, tok); got != want {
+					t.Errorf("%s %s/%s %s: allowed=%v, matrix says %v", role, ra[0], ra[1], sc.name, got, want)
+				}
+				cells++
+			}
+		}
+	}
+	t.Logf("%d cells walked", cells)
+}
