@@ -46,4 +46,5 @@ func printLogins(w io.Writer, sum demo.Summary) {
 	for _, l := range sum.Logins {
 		fmt.Fprintf(w, "  %-14s %-18s %s, %s\n", l.Login, l.Password, l.Role, l.Org)
 	}
+	fmt.Fprintln(w, "administrators, officers and the operator set up a second factor (TOTP app) at their first login")
 }

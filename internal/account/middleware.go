@@ -64,6 +64,15 @@ func clientAddr(r *http.Request) string {
 	return host
 }
 
+// pendingAllowed lists what a session still owing its second factor may reach.
+func pendingAllowed(path string) bool {
+	switch path {
+	case "/login/totp", "/me/totp", "/logout", "/prefs":
+		return true
+	}
+	return strings.HasPrefix(path, "/static/")
+}
+
 func unsafeMethod(m string) bool {
 	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
 }
@@ -100,6 +109,14 @@ func (w *Web) Middleware(next http.Handler) http.Handler {
 			ses, got, err := w.S.Resolve(ctx, c.Value)
 			switch {
 			case err == nil:
+				if ses.Pending && !pendingAllowed(r.URL.Path) {
+					to := "/login/totp"
+					if ses.NeedsSetup {
+						to = "/me/totp"
+					}
+					http.Redirect(rw, r, to, http.StatusSeeOther)
+					return
+				}
 				got.Addr, got.UserAgent, got.RequestID = base.Addr, base.UserAgent, base.RequestID
 				a = got
 				token = ses.CSRFToken()

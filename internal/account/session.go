@@ -26,7 +26,11 @@ type Session struct {
 	Addr      string    `json:"addr"`
 	UserAgent string    `json:"user_agent"`
 	Current   bool      `json:"current"`
-	csrf      string
+	// Pending: the password was right but the second factor is still owed;
+	// NeedsSetup: the account must first set TOTP up.
+	Pending    bool `json:"-"`
+	NeedsSetup bool `json:"-"`
+	csrf       string
 }
 
 // CSRFToken is the form token of this session: an HMAC of a per-session
@@ -64,10 +68,12 @@ func (s *Service) Resolve(ctx context.Context, secret string) (Session, *identit
 	var login string
 	var person sql.NullInt64
 	var disabled sql.NullTime
+	var factorOK, totpOn bool
 	err := s.DB.Read().QueryRowContext(ctx, `SELECT se.public_id, se.account_id, se.created_at, se.last_seen_at, se.expires_at, se.addr, se.user_agent, se.csrf_secret,
-			a.login, a.person_id, a.disabled_at
+			se.second_factor_ok, a.login, a.person_id, a.disabled_at, a.totp_enabled
 		FROM sessions se JOIN accounts a ON a.id = se.account_id WHERE se.id_hash = $1`, digest(secret)).
-		Scan(&ses.PublicID, &ses.AccountID, &ses.CreatedAt, &ses.LastSeen, &ses.ExpiresAt, &ses.Addr, &ses.UserAgent, &ses.csrf, &login, &person, &disabled)
+		Scan(&ses.PublicID, &ses.AccountID, &ses.CreatedAt, &ses.LastSeen, &ses.ExpiresAt, &ses.Addr, &ses.UserAgent, &ses.csrf,
+			&factorOK, &login, &person, &disabled, &totpOn)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ses, nil, errs.E(errs.Unauthorized, "session ended")
 	}
@@ -86,6 +92,10 @@ func (s *Service) Resolve(ctx context.Context, secret string) (Session, *identit
 	grants, err := s.Grants(ctx, s.DB.Read(), ses.AccountID)
 	if err != nil {
 		return ses, nil, err
+	}
+	if !factorOK && (totpOn || NeedsSecondFactor(grants)) {
+		// No role acts until the second factor is given.
+		ses.Pending, ses.NeedsSetup, grants = true, !totpOn, nil
 	}
 	a := &identity.Actor{AccountID: ses.AccountID, Login: login, Grants: grants, SessionID: ses.PublicID}
 	if person.Valid {

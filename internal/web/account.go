@@ -18,6 +18,10 @@ func (s *Site) RegisterAccount(mux *http.ServeMux, w *account.Web) {
 	mux.HandleFunc("POST /logout", h.logout)
 	mux.HandleFunc("GET /activate", h.activateForm)
 	mux.HandleFunc("POST /activate", h.activate)
+	mux.HandleFunc("GET /login/totp", h.totpForm)
+	mux.HandleFunc("POST /login/totp", h.totp)
+	mux.HandleFunc("GET /me/totp", h.totpSetup)
+	mux.HandleFunc("POST /me/totp", h.totpConfirm)
 	mux.HandleFunc("GET /me", h.profile)
 	mux.HandleFunc("POST /me/password", h.changePassword)
 	mux.HandleFunc("GET /me/sessions", h.sessions)
@@ -214,4 +218,66 @@ func (h accountPages) everywhere(w http.ResponseWriter, r *http.Request) {
 	}
 	h.w.ClearSession(w)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func (h accountPages) totpForm(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.requireLogin(w, r); !ok {
+		return
+	}
+	h.render(w, r, http.StatusOK, "login_totp", "account.totp.title", newForm())
+}
+
+func (h accountPages) totp(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.requireLogin(w, r); !ok {
+		return
+	}
+	if err := h.w.S.VerifySecondFactor(r.Context(), r.PostFormValue("totp")); err != nil {
+		f := newForm()
+		f.fail(err, "account.err.throttled")
+		h.render(w, r, httpStatus(err), "login_totp", "account.totp.title", f)
+		return
+	}
+	http.Redirect(w, r, "/me", http.StatusSeeOther)
+}
+
+func (h accountPages) totpSetup(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.requireLogin(w, r); !ok {
+		return
+	}
+	setup, err := h.w.S.BeginTOTP(r.Context(), "Shkola")
+	if errs.CodeOf(err) == errs.Conflict {
+		http.Redirect(w, r, "/me", http.StatusSeeOther) // already on
+		return
+	}
+	if err != nil {
+		h.site.Fail(w, r, err)
+		return
+	}
+	f := newForm()
+	f.Extra = setup
+	h.render(w, r, http.StatusOK, "totp_setup", "account.totp.setup", f)
+}
+
+func (h accountPages) totpConfirm(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.requireLogin(w, r); !ok {
+		return
+	}
+	codes, err := h.w.S.ConfirmTOTP(r.Context(), r.PostFormValue("totp"))
+	if err != nil {
+		// A wrong code: show a fresh secret with the error beside the field.
+		setup, serr := h.w.S.BeginTOTP(r.Context(), "Shkola")
+		if serr != nil {
+			h.site.Fail(w, r, serr)
+			return
+		}
+		f := newForm()
+		f.fail(err, "error.internal")
+		f.Extra = setup
+		h.render(w, r, httpStatus(err), "totp_setup", "account.totp.setup", f)
+		return
+	}
+	f := newForm()
+	f.Done = "account.totp.enabled"
+	f.Extra = codes
+	h.render(w, r, http.StatusOK, "totp_codes", "account.totp.codes", f)
 }
