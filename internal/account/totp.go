@@ -3,7 +3,7 @@ package account
 import (
 	"context"
 	"database/sql"
-		"strconv"
+	"strconv"
 	"strings"
 
 	"github.com/pquerna/otp/totp"
