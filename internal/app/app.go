@@ -36,6 +36,7 @@ type App struct {
 	Policy   *access.Policy
 	Accounts *account.Service
 	Sessions *account.Web
+	AuditRd  *audit.Reader
 	OrgDir   *org.Guard
 	handler  http.Handler
 }
@@ -94,6 +95,7 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	a.Policy = access.NewPolicy(matrix, db)
 	a.Policy.OnDeny = a.auditDenial
 	a.OrgDir = &org.Guard{S: a.Orgs, Policy: a.Policy, Audit: a.Audit}
+	a.AuditRd = &audit.Reader{Log: a.Audit, Policy: a.Policy}
 	a.Accounts = account.NewService(db, a.Audit)
 	a.Sessions = &account.Web{S: a.Accounts, Secure: cfg.Secure()}
 	mux := http.NewServeMux()

@@ -10,6 +10,7 @@ import (
 
 	"shkola/internal/access"
 	"shkola/internal/apptest"
+	"shkola/internal/audit"
 	"shkola/internal/identity"
 	"shkola/internal/org"
 )
@@ -91,6 +92,20 @@ func verdict(t *testing.T, what string, status int, body string) bool {
 	return false
 }
 
+func auditProbes() map[[2]string]probe {
+	return map[[2]string]probe{
+		{"audit", "read"}: {target: func(e *matrixEnv) int64 { return e.s1.ID }, unrelated: func(e *matrixEnv) int64 { return e.s2.ID },
+			supports: []access.Relationship{access.InScope},
+			do: func(t *testing.T, e *matrixEnv, tok string) bool {
+				st, _, body := e.call(t, tok, "GET", "/api/v1/audit?object_type=matrix-marker", "")
+				if !verdict(t, "audit read", st, body) {
+					return false
+				}
+				return strings.Contains(body, `"object_id":"school-1"`)
+			}},
+	}
+}
+
 func orgProbes() map[[2]string]probe {
 	onS1 := func(e *matrixEnv) int64 { return e.s1.ID }
 	onS2 := func(e *matrixEnv) int64 { return e.s2.ID }
@@ -153,7 +168,15 @@ func TestAccessMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An audit entry about school 1, for the audit probe to find or not.
+	if err := s.App.Audit.Write(ctx, audit.Entry{Action: audit.RecordUpdate, Outcome: audit.Success, ObjectType: "matrix-marker",
+		ObjectID: "school-1", OrgID: &e.s1.ID}); err != nil {
+		t.Fatal(err)
+	}
 	probes := orgProbes()
+	for k, p := range auditProbes() {
+		probes[k] = p
+	}
 	for _, ra := range m.Resources() {
 		if _, ok := probes[ra]; !ok {
 			t.Errorf("matrix.csv has %s/%s but no probe walks it", ra[0], ra[1])

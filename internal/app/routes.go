@@ -24,6 +24,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	a.API.Handle("GET", "/openapi.json", api.ServeDocument(a.Doc))
 	api.RegisterOrg(a.API, a.OrgDir)
 	api.RegisterAccount(a.API, a.Accounts)
+	api.RegisterAudit(a.API, a.AuditRd)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
 	})
@@ -32,6 +33,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /prefs", a.Site.SetPrefs)
 	a.Site.RegisterOrg(mux, a.OrgDir)
 	a.Site.RegisterAccount(mux, a.Sessions)
+	a.Site.RegisterAudit(mux, a.AuditRd)
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("/", a.notFound)
 }

@@ -25,6 +25,10 @@ type Filter struct {
 	// organisations: access control passes the subtree the reader may see.
 	// An empty non-nil slice matches nothing.
 	OrgIDs []int64
+	// Subtrees, when not nil, limits the result to entries whose
+	// organisation lies under one of these (the reader's scope, in SQL).
+	// An empty non-nil slice matches nothing.
+	Subtrees []int64
 }
 
 // MaxPage is the largest page Search returns.
@@ -66,6 +70,17 @@ func (f *Filter) where(a *store.Args) string {
 				ph[i] = a.Add(id)
 			}
 			cond = append(cond, "org_id IN ("+strings.Join(ph, ", ")+")")
+		}
+	}
+	if f.Subtrees != nil {
+		if len(f.Subtrees) == 0 {
+			cond = append(cond, "1 = 0")
+		} else {
+			ph := make([]string, len(f.Subtrees))
+			for i, id := range f.Subtrees {
+				ph[i] = a.Add(id)
+			}
+			cond = append(cond, "EXISTS (SELECT 1 FROM org_tree t WHERE t.descendant_id = org_id AND t.ancestor_id IN ("+strings.Join(ph, ", ")+"))")
 		}
 	}
 	if len(cond) == 0 {
