@@ -151,3 +151,22 @@ func (kr *Keyring) GoString() string { return kr.String() }
 
 // LogValue is String, for slog.
 func (kr *Keyring) LogValue() slog.Value { return slog.StringValue(kr.String()) }
+
+// WithoutKey returns a copy of kr without data key id, once no value is
+// under it any more (the caller checks with Status). The current key cannot
+// be removed.
+func (kr *Keyring) WithoutKey(id string) (*Keyring, error) {
+	if !kr.Has(id) {
+		return nil, fmt.Errorf("no key %q in the ring (%s)", id, strings.Join(kr.IDs(), ", "))
+	}
+	if id == kr.current {
+		return nil, fmt.Errorf("key %s is current: add a new key and rotate first", id)
+	}
+	keys := map[string][]byte{}
+	for k, b := range kr.raw {
+		if k != id {
+			keys[k] = b
+		}
+	}
+	return New(keys, kr.current, kr.index)
+}
