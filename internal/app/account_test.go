@@ -2,7 +2,9 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -284,5 +286,142 @@ func TestOwnSessions(t *testing.T) {
 	}
 	if st, _, _ := s.PostForm(t, s.Client(), "/", "/me/sessions/revoke", "id", "whatever"); st != http.StatusSeeOther {
 		t.Fatalf("anonymous revoke: %d, want redirect to login", st)
+	}
+}
+
+// Failures from one address across many logins lock that address out, with
+// no hashing, even for an account that has no failures of its own.
+func TestAddressThrottle(t *testing.T) {
+	s, _, _ := withAccount(t, identity.Teacher)
+	s.App.Accounts.MaxFailures = 2 // per account; the per-address limit is ten times that
+	c := s.Client()
+	for i := range 20 {
+		if st, _ := login(t, s, c, "guess"+string(rune('a'+i)), pw); st != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: %d", i, st)
+		}
+	}
+	var hashes atomic.Int64
+	s.App.Accounts.Hasher.Count = func() { hashes.Add(1) }
+	if st, _ := login(t, s, s.Client(), "anna.k", pw); st != http.StatusTooManyRequests {
+		t.Fatalf("address over the limit: %d, want 429", st)
+	}
+	if hashes.Load() != 0 {
+		t.Fatalf("%d hashes computed for a throttled address", hashes.Load())
+	}
+}
+
+// A hash made with older parameters is replaced at the next good login.
+func TestRehashOnLogin(t *testing.T) {
+	s, id, _ := withAccount(t, identity.Teacher)
+	stored := func() string {
+		var h string
+		if err := s.App.DB.Read().QueryRowContext(context.Background(), "SELECT password_hash FROM accounts WHERE id = $1", id).Scan(&h); err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	if !strings.Contains(stored(), "$m=64,t=1,p=1$") {
+		t.Fatalf("unexpected test hash %s", stored())
+	}
+	s.App.Accounts.Hasher = account.NewHasher(account.Argon2{MemoryKiB: 128, Time: 2, Threads: 1}, 2)
+	if st, _ := login(t, s, s.Client(), "anna.k", pw); st != http.StatusSeeOther {
+		t.Fatalf("login: %d", st)
+	}
+	if h := stored(); !strings.Contains(h, "$m=128,t=2,p=1$") {
+		t.Fatalf("not rehashed with the new parameters: %s", h)
+	}
+	if st, _ := login(t, s, s.Client(), "anna.k", pw); st != http.StatusSeeOther {
+		t.Fatalf("login after rehash: %d", st)
+	}
+}
+
+// The API lists the account's browser sessions and ends one of them; another
+// account's session is not found.
+func TestAPIOwnSessions(t *testing.T) {
+	s, id, region := withAccount(t, identity.Teacher)
+	ctx := context.Background()
+	tok, err := s.App.Accounts.IssueToken(ctx, id, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bearer := []string{"Authorization", "Bearer " + tok}
+	a, b := s.Client(), s.Client()
+	login(t, s, a, "anna.k", pw)
+	login(t, s, b, "anna.k", pw)
+	st, _, body := apptest.Do(t, s.Client(), "GET", s.URL+"/api/v1/me/sessions", nil, bearer...)
+	var list struct {
+		Items []struct {
+			ID      string `json:"id"`
+			Current bool   `json:"current"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(body), &list); st != 200 || err != nil || len(list.Items) != 2 {
+		t.Fatalf("sessions: %d %s", st, body)
+	}
+	// The cookie alone opens nothing in the API.
+	if st, _, _ := apptest.Do(t, a, "DELETE", s.URL+"/api/v1/me/sessions/"+list.Items[0].ID, nil); st != http.StatusUnauthorized {
+		t.Fatalf("DELETE with the session cookie: %d, want 401", st)
+	}
+	if st, _, body := apptest.Do(t, s.Client(), "DELETE", s.URL+"/api/v1/me/sessions/"+list.Items[0].ID, nil, bearer...); st != http.StatusNoContent {
+		t.Fatalf("revoke: %d %s", st, body)
+	}
+	alive := 0
+	for _, c := range []*http.Client{a, b} {
+		if st, _, _ := apptest.Do(t, c, "GET", s.URL+"/me", nil); st == 200 {
+			alive++
+		}
+	}
+	if alive != 1 {
+		t.Fatalf("%d sessions alive after revoking one of two", alive)
+	}
+	if st, _, _ := apptest.Do(t, s.Client(), "DELETE", s.URL+"/api/v1/me/sessions/"+list.Items[0].ID, nil, bearer...); st != http.StatusNotFound {
+		t.Fatalf("revoking twice: %d, want 404", st)
+	}
+	// Someone else's token cannot end Anna's remaining session.
+	other, code, err := s.App.Accounts.Create(ctx, "boris", []identity.Grant{{Role: identity.Teacher, OrgID: region}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.App.Accounts.Activate(ctx, code, pw); err != nil {
+		t.Fatal(err)
+	}
+	otherTok, _ := s.App.Accounts.IssueToken(ctx, other.ID, "test")
+	if st, _, _ := apptest.Do(t, s.Client(), "DELETE", s.URL+"/api/v1/me/sessions/"+list.Items[1].ID, nil, "Authorization", "Bearer "+otherTok); st != http.StatusNotFound {
+		t.Fatalf("another account's session: %d, want 404", st)
+	}
+	if st, _, _ := apptest.Do(t, s.Client(), "GET", s.URL+"/api/v1/me/sessions", nil); st != http.StatusUnauthorized {
+		t.Fatalf("no token: %d, want 401", st)
+	}
+}
+
+// Nobody grants a role above their own, and nobody administers their own account.
+func TestNoEscalation(t *testing.T) {
+	s, id, region := withAccount(t, identity.SchoolAdmin)
+	tok, err := s.App.Accounts.IssueToken(context.Background(), id, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Client()
+	call := func(method, path, body string) (int, string) {
+		h := []string{"Authorization", "Bearer " + tok}
+		if body != "" {
+			h = append(h, "Content-Type", "application/json")
+			st, _, b := apptest.Do(t, c, method, s.URL+path, strings.NewReader(body), h...)
+			return st, b
+		}
+		st, _, b := apptest.Do(t, c, method, s.URL+path, nil, h...)
+		return st, b
+	}
+	if st, body := call("POST", "/api/v1/accounts", `{"login":"boss","role":"regional_officer","org_id":`+strconv.FormatInt(region, 10)+`}`); st != http.StatusForbidden || !strings.Contains(body, `"rule":"grantable"`) {
+		t.Fatalf("school admin granting regional_officer: %d %s", st, body)
+	}
+	if st, body := call("POST", "/api/v1/accounts", `{"login":"colleague","role":"teacher","org_id":`+strconv.FormatInt(region, 10)+`}`); st != http.StatusCreated || !strings.Contains(body, "activation_code") {
+		t.Fatalf("school admin creating a teacher: %d %s", st, body)
+	}
+	if st, _ := call("POST", "/api/v1/accounts/"+strconv.FormatInt(id, 10)+"/disable", ""); st != http.StatusForbidden {
+		t.Fatalf("disabling one's own account: %d", st)
+	}
+	if st, body := call("POST", "/api/v1/accounts", `{"login":"x","role":"teacher","org_id":0,"is_admin":true}`); st != http.StatusUnprocessableEntity || !strings.Contains(body, `"field":"is_admin"`) {
+		t.Fatalf("unknown field: %d %s", st, body)
 	}
 }

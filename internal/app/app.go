@@ -37,6 +37,7 @@ type App struct {
 	Accounts *account.Service
 	Sessions *account.Web
 	AuditRd  *audit.Reader
+	Admin    *account.Admin
 	OrgDir   *org.Guard
 	handler  http.Handler
 }
@@ -97,6 +98,7 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	a.OrgDir = &org.Guard{S: a.Orgs, Policy: a.Policy, Audit: a.Audit}
 	a.AuditRd = &audit.Reader{Log: a.Audit, Policy: a.Policy}
 	a.Accounts = account.NewService(db, a.Audit)
+	a.Admin = &account.Admin{S: a.Accounts, Policy: a.Policy}
 	a.Sessions = &account.Web{S: a.Accounts, Secure: cfg.Secure()}
 	mux := http.NewServeMux()
 	a.API = api.NewRouter(mux)

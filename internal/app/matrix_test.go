@@ -23,6 +23,7 @@ type matrixEnv struct {
 	region, m1, m2, s1, s2 org.Organisation
 	tokens                 map[string]string
 	n                      int
+	target                 int64 // an account with a role at school 1
 }
 
 // scenario says where the actor stands relative to the target.
@@ -90,6 +91,36 @@ func verdict(t *testing.T, what string, status int, body string) bool {
 	}
 	t.Fatalf("%s: status %d is neither a grant nor a denial: %s", what, status, body)
 	return false
+}
+
+func accountProbes() map[[2]string]probe {
+	onS1 := func(e *matrixEnv) int64 { return e.s1.ID }
+	onS2 := func(e *matrixEnv) int64 { return e.s2.ID }
+	scope := []access.Relationship{access.InScope}
+	path := func(e *matrixEnv) string { return "/api/v1/accounts/" + strconv.FormatInt(e.target, 10) }
+	return map[[2]string]probe{
+		{"account", "list"}: {target: onS1, unrelated: onS2, supports: scope,
+			do: func(t *testing.T, e *matrixEnv, tok string) bool {
+				st, _, body := e.call(t, tok, "GET", "/api/v1/accounts?q=target", "")
+				return verdict(t, "account list", st, body) && strings.Contains(body, `"login":"target-acc"`)
+			}},
+		{"account", "read"}: {target: onS1, unrelated: onS2, supports: scope,
+			do: func(t *testing.T, e *matrixEnv, tok string) bool {
+				st, _, body := e.call(t, tok, "GET", path(e), "")
+				return verdict(t, "account read", st, body)
+			}},
+		{"account", "update"}: {target: onS1, unrelated: onS2, supports: scope,
+			do: func(t *testing.T, e *matrixEnv, tok string) bool {
+				st, _, body := e.call(t, tok, "POST", path(e)+"/enable", "")
+				return verdict(t, "account update", st, body)
+			}},
+		{"account", "create"}: {target: onS1, unrelated: onS2, supports: scope,
+			do: func(t *testing.T, e *matrixEnv, tok string) bool {
+				e.n++
+				st, _, body := e.call(t, tok, "POST", "/api/v1/accounts", fmt.Sprintf(`{"login":"new%d","role":"teacher","org_id":%d}`, e.n, e.s1.ID))
+				return verdict(t, "account create", st, body)
+			}},
+	}
 }
 
 func auditProbes() map[[2]string]probe {
@@ -174,9 +205,16 @@ func TestAccessMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	probes := orgProbes()
-	for k, p := range auditProbes() {
-		probes[k] = p
+	for _, more := range []map[[2]string]probe{auditProbes(), accountProbes()} {
+		for k, p := range more {
+			probes[k] = p
+		}
 	}
+	target, _, err := s.App.Accounts.Create(ctx, "target-acc", []identity.Grant{{Role: identity.Teacher, OrgID: e.s1.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.target = target.ID
 	for _, ra := range m.Resources() {
 		if _, ok := probes[ra]; !ok {
 			t.Errorf("matrix.csv has %s/%s but no probe walks it", ra[0], ra[1])

@@ -23,7 +23,7 @@ func (a *App) routes(mux *http.ServeMux) {
 
 	a.API.Handle("GET", "/openapi.json", api.ServeDocument(a.Doc))
 	api.RegisterOrg(a.API, a.OrgDir)
-	api.RegisterAccount(a.API, a.Accounts)
+	api.RegisterAccount(a.API, a.Accounts, a.Admin)
 	api.RegisterAudit(a.API, a.AuditRd)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
