@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -36,5 +37,31 @@ func TestAuditSearchPage(t *testing.T) {
 	}
 	if st, h, _ := apptest.Do(t, t2.Client(), "GET", t2.URL+"/audit", nil); st != http.StatusSeeOther || h.Get("Location") != "/login" {
 		t.Fatalf("anonymous /audit: %d", st)
+	}
+}
+
+// The inspector sees the accounts of the region but cannot create one; a
+// teacher has no such page.
+func TestAccountAdminPage(t *testing.T) {
+	s, _, region := withAccount(t, identity.Inspector)
+	c := s.Client()
+	login(t, s, c, "anna.k", pw)
+	st, _, body := apptest.Do(t, c, "GET", s.URL+"/admin/accounts", nil)
+	if st != 200 || !strings.Contains(body, "<td>anna.k</td>") {
+		t.Fatalf("inspector list: %d", st)
+	}
+	st, _, body = s.PostForm(t, c, "/admin/accounts", "/admin/accounts", "login", "newbie", "role", "teacher", "org_id", strconv.FormatInt(region, 10))
+	if st != http.StatusForbidden || !strings.Contains(body, "вне ваших полномочий") {
+		t.Fatalf("inspector create: %d", st)
+	}
+	st, _, body = s.PostForm(t, c, "/admin/accounts", "/admin/accounts", "login", "newbie", "role", "", "org_id", "")
+	if st != http.StatusUnprocessableEntity || !strings.Contains(body, `id="role-err"`) {
+		t.Fatalf("missing role: %d", st)
+	}
+	t2, _, _ := withAccount(t, identity.Teacher)
+	c2 := t2.Client()
+	login(t, t2, c2, "anna.k", pw)
+	if st, _, _ := apptest.Do(t, c2, "GET", t2.URL+"/admin/accounts", nil); st != http.StatusNotFound {
+		t.Fatalf("teacher: %d", st)
 	}
 }

@@ -34,6 +34,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	a.Site.RegisterOrg(mux, a.OrgDir)
 	a.Site.RegisterAccount(mux, a.Sessions)
 	a.Site.RegisterAudit(mux, a.AuditRd)
+	a.Site.RegisterAccountAdmin(mux, a.Admin)
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("/", a.notFound)
 }

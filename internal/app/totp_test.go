@@ -33,14 +33,16 @@ func TestSecondFactorForSchoolAdmin(t *testing.T) {
 	if m == nil {
 		t.Fatal("setup page shows no secret")
 	}
-	_ = m[1]
 	st, _, _ = s.PostForm(t, c, "/me/totp", "/me/totp", "totp", "000000")
 	if st != http.StatusUnprocessableEntity {
 		t.Fatalf("wrong code accepted: %d", st)
 	}
-	// Every visit of the setup page makes a new secret; confirm the one shown.
+	// A reload shows the same secret, so an app that scanned it stays right.
 	_, _, page = apptest.Do(t, c, "GET", s.URL+"/me/totp", nil)
 	secret := secretRe.FindStringSubmatch(page)[1]
+	if secret != m[1] || !strings.Contains(page, "otpauth://totp/Shkola:anna.k?") {
+		t.Fatal("the setup page changed the secret on reload or shows no otpauth URI")
+	}
 	tok := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)[1]
 	code, _ := totp.GenerateCode(secret, time.Now())
 	st, _, page = apptest.Do(t, c, "POST", s.URL+"/me/totp", apptest.Form("totp", code, "csrf", tok), "Content-Type", "application/x-www-form-urlencoded")
@@ -79,5 +81,36 @@ func TestPendingSessionHasNoRoles(t *testing.T) {
 		if st, _, _ := apptest.Do(t, c, "GET", s.URL+p, nil); st != http.StatusSeeOther {
 			t.Errorf("%s before the second factor: %d, want a redirect to setup", p, st)
 		}
+	}
+}
+
+// A TOTP code is good once: the code that confirmed the setup, or one seen
+// over a shoulder, cannot be replayed within its 30 seconds.
+func TestTOTPCodeWorksOnce(t *testing.T) {
+	s, _, _ := withAccount(t, identity.SchoolAdmin)
+	now := time.Now()
+	s.App.Accounts.Now = func() time.Time { return now }
+	c := s.Client()
+	login(t, s, c, "anna.k", pw)
+	_, _, page := apptest.Do(t, c, "GET", s.URL+"/me/totp", nil)
+	secret := secretRe.FindStringSubmatch(page)[1]
+	tok := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)[1]
+	code, _ := totp.GenerateCode(secret, now)
+	// Posted from the page just shown: every visit of it makes a new secret.
+	if st, _, _ := apptest.Do(t, c, "POST", s.URL+"/me/totp", apptest.Form("totp", code, "csrf", tok), "Content-Type", "application/x-www-form-urlencoded"); st != 200 {
+		t.Fatalf("confirm: %d", st)
+	}
+	c2 := s.Client()
+	login(t, s, c2, "anna.k", pw)
+	if st, _, _ := s.PostForm(t, c2, "/login/totp", "/login/totp", "totp", code); st != http.StatusUnprocessableEntity {
+		t.Fatalf("replayed code: %d, want 422", st)
+	}
+	now = now.Add(30 * time.Second)
+	next, _ := totp.GenerateCode(secret, now)
+	if st, _, _ := s.PostForm(t, c2, "/login/totp", "/login/totp", "totp", next); st != http.StatusSeeOther {
+		t.Fatalf("the next code: %d", st)
+	}
+	if st, _, _ := apptest.Do(t, c2, "GET", s.URL+"/me", nil); st != 200 {
+		t.Fatalf("after the second factor /me: %d", st)
 	}
 }

@@ -50,6 +50,10 @@ func newForm() *formState {
 // fieldErrors turns a domain error into message ids beside its fields; the
 // ids name the rule ("account.err.password.min_length").
 func (f *formState) fail(err error, fallback string) {
+	if errs.CodeOf(err) == errs.TooMany {
+		f.Message = "account.err.throttled"
+		return
+	}
 	var e *errs.Error
 	if errors.As(err, &e) && len(e.Fields) > 0 {
 		for _, fe := range e.Fields {

@@ -6,11 +6,14 @@ import (
 
 	"shkola/internal/audit"
 	"shkola/internal/errs"
+	"shkola/internal/identity"
 )
 
 // RegisterAudit serves the audit search page and its CSV export.
 func (s *Site) RegisterAudit(mux *http.ServeMux, r *audit.Reader) {
 	h := auditPages{site: s, r: r}
+	s.Nav = append(s.Nav, NavItem{Key: "nav.audit", Path: "/audit",
+		Roles: []identity.Role{identity.SchoolAdmin, identity.MunicipalOfficer, identity.RegionalOfficer, identity.Inspector}})
 	mux.HandleFunc("GET /audit", h.search)
 	mux.HandleFunc("GET /audit/export.csv", h.export)
 }

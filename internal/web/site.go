@@ -30,8 +30,10 @@ var staticFiles embed.FS
 
 // NavItem is one entry of the main navigation.
 type NavItem struct {
-	Key  string // message id of the label
-	Path string
+	// Roles, when set, shows the item only to holders of one of them.
+	Roles []identity.Role
+	Key   string // message id of the label
+	Path  string
 }
 
 // Site renders pages.
@@ -153,7 +155,7 @@ func (s *Site) NewPage(r *http.Request, titleKey string, data any) *Page {
 	lang, lv := s.Prefs(r)
 	t := s.Catalog.For(lang)
 	a := identity.From(r.Context())
-	return &Page{T: t, Lang: lang, LowVision: lv, Title: t.T(titleKey), Path: r.URL.Path, Nav: s.Nav, Languages: Languages,
+	return &Page{T: t, Lang: lang, LowVision: lv, Title: t.T(titleKey), Path: r.URL.Path, Nav: s.navFor(a), Languages: Languages,
 		CSRF: account.CSRF(r.Context()), Actor: a, Data: data}
 }
 
@@ -188,4 +190,19 @@ func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	httpx.Logger(r.Context()).Error("page failed", "err", err)
 	s.Render(w, r, http.StatusInternalServerError, "error", s.NewPage(r, "error.title", "error.internal"))
+}
+
+// navFor keeps the items the actor has a role for.
+func (s *Site) navFor(a *identity.Actor) []NavItem {
+	out := make([]NavItem, 0, len(s.Nav))
+	for _, it := range s.Nav {
+		show := len(it.Roles) == 0
+		for _, r := range it.Roles {
+			show = show || a.Has(r)
+		}
+		if show {
+			out = append(out, it)
+		}
+	}
+	return out
 }
