@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"shkola/internal/account"
 	"shkola/internal/app"
 	"shkola/internal/identity"
 )
@@ -60,8 +61,12 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "account %s (%d) created as %s of organisation %d\none-time activation code: %s\nset the password at %s/activate?code=%s\n",
 			acc.Login, acc.ID, role, orgID, code, cfg.BaseURL, code)
 	case "token":
+		norm, err := account.NormaliseLogin(login)
+		if err != nil {
+			return err
+		}
 		var id int64
-		if err := db.Read().QueryRowContext(ctx, "SELECT id FROM accounts WHERE login = $1", login).Scan(&id); err != nil {
+		if err := db.Read().QueryRowContext(ctx, "SELECT id FROM accounts WHERE login = $1", norm).Scan(&id); err != nil {
 			return fmt.Errorf("no account %q", login)
 		}
 		tok, err := a.Accounts.IssueToken(ctx, id, name)

@@ -156,21 +156,19 @@ func (s *Service) Activate(ctx context.Context, code, password string) (int64, e
 	if err := CheckPassword("password", password, s.common); err != nil {
 		return 0, err
 	}
+	// The code is checked before hashing too, so a visitor with made-up
+	// codes cannot make the server hash for them.
+	if _, err := s.codeAccount(ctx, s.DB.Read(), code, ""); err != nil {
+		return 0, err
+	}
 	hash, err := s.Hasher.Hash(ctx, password)
 	if err != nil {
 		return 0, err
 	}
 	var id int64
 	err = s.DB.WithTx(ctx, func(tx *store.Tx) error {
-		var used sql.NullTime
-		var expires sql.NullTime
-		err := tx.QueryRowContext(ctx, "SELECT account_id, used_at, expires_at FROM one_time_codes WHERE code_hash = $1"+tx.Engine.ForUpdate(), digest(code)).
-			Scan(&id, &used, &expires)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && (used.Valid || !s.now().Before(expires.Time))) {
-			return &errs.Error{Code: errs.Invalid, Message: "the code is wrong, used or expired",
-				Fields: []errs.FieldError{{Field: "code", Rule: "valid", Message: "the code is wrong, used or expired; ask for a new one"}}}
-		}
-		if err != nil {
+		var err error
+		if id, err = s.codeAccount(ctx, tx, code, tx.Engine.ForUpdate()); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE one_time_codes SET used_at = $1 WHERE code_hash = $2", s.now(), digest(code)); err != nil {
@@ -185,6 +183,20 @@ func (s *Service) Activate(ctx context.Context, code, password string) (int64, e
 	return id, err
 }
 
+// codeAccount returns the account of a live one-time code; lock is the
+// row-lock suffix inside the transaction that spends it.
+func (s *Service) codeAccount(ctx context.Context, q store.Querier, code, lock string) (int64, error) {
+	var id int64
+	var used, expires sql.NullTime
+	err := q.QueryRowContext(ctx, "SELECT account_id, used_at, expires_at FROM one_time_codes WHERE code_hash = $1"+lock, digest(code)).
+		Scan(&id, &used, &expires)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (used.Valid || !s.now().Before(expires.Time))) {
+		return 0, &errs.Error{Code: errs.Invalid, Message: "the code is wrong, used or expired",
+			Fields: []errs.FieldError{{Field: "code", Rule: "valid", Message: "the code is wrong, used or expired; ask for a new one"}}}
+	}
+	return id, err
+}
+
 // ChangePassword changes the caller's own password after checking the
 // current one, and ends the account's other sessions.
 func (s *Service) ChangePassword(ctx context.Context, current, next string) error {
@@ -192,12 +204,29 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 	if err := CheckPassword("new_password", next, s.common); err != nil {
 		return err
 	}
+	// Guessing the current password from a stolen session counts towards
+	// the same lockout as guessing at the login form.
+	keys := throttleKeys(a.Login, a.Addr)
+	if locked, err := s.locked(ctx, keys); err != nil {
+		return err
+	} else if locked {
+		return errThrottled()
+	}
 	var hash sql.NullString
 	if err := s.DB.Read().QueryRowContext(ctx, "SELECT password_hash FROM accounts WHERE id = $1", a.AccountID).Scan(&hash); err != nil {
 		return err
 	}
 	ok, _, err := s.Hasher.Verify(ctx, hash.String, current)
 	if err != nil || !ok {
+		if err := s.DB.WithTx(ctx, func(tx *store.Tx) error {
+			if err := s.fail(ctx, tx, keys); err != nil {
+				return err
+			}
+			return s.Audit.Append(ctx, tx, audit.Entry{Action: audit.PasswordChange, Outcome: audit.Failure, ObjectType: "account",
+				ObjectID: strconv.FormatInt(a.AccountID, 10), Detail: "wrong current password"})
+		}); err != nil {
+			return err
+		}
 		return &errs.Error{Code: errs.Invalid, Message: "the current password is wrong",
 			Fields: []errs.FieldError{{Field: "current_password", Rule: "match", Message: "the current password is wrong"}}}
 	}

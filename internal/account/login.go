@@ -34,6 +34,12 @@ func (s *Service) Login(ctx context.Context, login, password, addr, ua string) (
 	} else if locked {
 		return "", Session{}, errThrottled()
 	}
+	// Made before the lookup, so the one-off cost of the dummy falls on the
+	// first login whether or not the account exists.
+	dummy, err := s.dummyHash(ctx)
+	if err != nil {
+		return "", Session{}, err
+	}
 	var id int64
 	var hash sql.NullString
 	var disabled sql.NullTime
@@ -43,7 +49,7 @@ func (s *Service) Login(ctx context.Context, login, password, addr, ua string) (
 	}
 	stored := hash.String
 	if !hash.Valid {
-		stored = s.dummyHash(ctx)
+		stored = dummy
 	}
 	ok, rehash, verr := s.Hasher.Verify(ctx, stored, password)
 	if verr != nil {
@@ -89,12 +95,17 @@ func (s *Service) Login(ctx context.Context, login, password, addr, ua string) (
 	return secret, ses, err
 }
 
-// dummyHash is a valid hash of nothing anyone knows, computed once.
-func (s *Service) dummyHash(ctx context.Context) string {
-	s.dummyOnce.Do(func() {
-		if h, err := s.Hasher.Hash(ctx, randomToken(16)); err == nil {
-			s.dummy = h
+// dummyHash is a valid hash of nothing anyone knows, computed once (and
+// again only if computing it failed, e.g. on a cancelled request).
+func (s *Service) dummyHash(ctx context.Context) (string, error) {
+	s.dummyMu.Lock()
+	defer s.dummyMu.Unlock()
+	if s.dummy == "" {
+		h, err := s.Hasher.Hash(ctx, randomToken(16))
+		if err != nil {
+			return "", err
 		}
-	})
-	return s.dummy
+		s.dummy = h
+	}
+	return s.dummy, nil
 }

@@ -35,9 +35,9 @@ type Service struct {
 	TokenLifetime   time.Duration // API tokens
 	CodeLifetime    time.Duration // one-time activation and reset codes
 
-	common    map[string]bool
-	dummy     string // a hash to verify against for unknown logins, so timing matches
-	dummyOnce sync.Once
+	common  map[string]bool
+	dummy   string // a hash to verify against for unknown logins, so timing matches
+	dummyMu sync.Mutex
 }
 
 // NewService returns the service with production settings.

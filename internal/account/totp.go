@@ -3,9 +3,12 @@ package account
 import (
 	"context"
 	"database/sql"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
 	"shkola/internal/audit"
@@ -39,10 +42,17 @@ type TOTPSetup struct {
 // BeginTOTP makes a new secret for the caller (not yet enabled).
 func (s *Service) BeginTOTP(ctx context.Context, issuer string) (TOTPSetup, error) {
 	a := identity.From(ctx)
-	if _, enabled, err := s.totpState(ctx, s.DB.Read(), a.AccountID); err != nil {
+	secret, enabled, err := s.totpState(ctx, s.DB.Read(), a.AccountID)
+	if err != nil {
 		return TOTPSetup{}, err
 	} else if enabled {
 		return TOTPSetup{}, errs.E(errs.Conflict, "the second factor is already on")
+	}
+	if secret != "" {
+		// A reload or a wrong code keeps the secret the app may have scanned.
+		u := url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + issuer + ":" + a.Login,
+			RawQuery: url.Values{"secret": {secret}, "issuer": {issuer}, "period": {"30"}, "digits": {"6"}, "algorithm": {"SHA1"}}.Encode()}
+		return TOTPSetup{Secret: secret, URI: u.String()}, nil
 	}
 	key, err := totp.Generate(totp.GenerateOpts{Issuer: issuer, AccountName: a.Login})
 	if err != nil {
@@ -60,6 +70,34 @@ func (s *Service) totpState(ctx context.Context, q store.Querier, accountID int6
 	return sec.String, enabled, err
 }
 
+// totpStep returns the 30-second step code belongs to, accepting one step
+// of clock drift either way, on the service's clock.
+func (s *Service) totpStep(code, secret string) (int64, bool) {
+	if secret == "" || len(code) != 6 {
+		return 0, false
+	}
+	now := s.now()
+	for _, d := range []time.Duration{0, -30 * time.Second, 30 * time.Second} {
+		at := now.Add(d)
+		ok, err := totp.ValidateCustom(code, secret, at, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+		if err == nil && ok {
+			return at.Unix() / 30, true
+		}
+	}
+	return 0, false
+}
+
+// spendStep records step as used; false when it (or a later one) was
+// already used, so each code works once.
+func spendStep(ctx context.Context, tx *store.Tx, accountID, step int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, "UPDATE accounts SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1", step, accountID)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 func badCode() error {
 	return &errs.Error{Code: errs.Invalid, Message: "the code is wrong",
 		Fields: []errs.FieldError{{Field: "totp", Rule: "valid", Message: "the code is wrong or has expired"}}}
@@ -74,12 +112,14 @@ func (s *Service) ConfirmTOTP(ctx context.Context, code string) ([]string, error
 	if err != nil {
 		return nil, err
 	}
-	if enabled || secret == "" || !totp.Validate(strings.TrimSpace(code), secret) {
+	step, ok := s.totpStep(strings.TrimSpace(code), secret)
+	if enabled || !ok {
 		return nil, badCode()
 	}
 	codes := make([]string, 10)
 	err = s.DB.WithTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.ExecContext(ctx, "UPDATE accounts SET totp_enabled = TRUE, version = version + 1 WHERE id = $1", a.AccountID); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE accounts SET totp_enabled = TRUE, totp_last_step = $1, version = version + 1 WHERE id = $2",
+			step, a.AccountID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM recovery_codes WHERE account_id = $1", a.AccountID); err != nil {
@@ -116,8 +156,15 @@ func (s *Service) VerifySecondFactor(ctx context.Context, code string) error {
 		return err
 	}
 	code = strings.TrimSpace(code)
-	ok, how := enabled && totp.Validate(code, secret), "totp"
+	step, ok := s.totpStep(code, secret)
+	ok, how := ok && enabled, "totp"
 	err = s.DB.WithTx(ctx, func(tx *store.Tx) error {
+		if ok {
+			var err error
+			if ok, err = spendStep(ctx, tx, a.AccountID, step); err != nil {
+				return err
+			}
+		}
 		if !ok && enabled && code != "" {
 			// A recovery code is spent by the same statement that checks it.
 			res, err := tx.ExecContext(ctx, "UPDATE recovery_codes SET used_at = $1 WHERE account_id = $2 AND code_hash = $3 AND used_at IS NULL",

@@ -425,3 +425,45 @@ func TestNoEscalation(t *testing.T) {
 		t.Fatalf("unknown field: %d %s", st, body)
 	}
 }
+
+// A signed-in form needs its session's token: one from another session or
+// none at all is refused, and the session survives.
+func TestSessionFormToken(t *testing.T) {
+	s, _, _ := withAccount(t, identity.Teacher)
+	a, b := s.Client(), s.Client()
+	login(t, s, a, "anna.k", pw)
+	login(t, s, b, "anna.k", pw)
+	other := s.CSRF(t, b, "/me")
+	for _, tok := range []string{"", other} {
+		st, _, _ := apptest.Do(t, a, "POST", s.URL+"/logout", apptest.Form("csrf", tok), "Content-Type", "application/x-www-form-urlencoded")
+		if st != http.StatusForbidden {
+			t.Fatalf("logout with token %q: %d, want 403", tok, st)
+		}
+	}
+	if st, _, _ := apptest.Do(t, a, "GET", s.URL+"/me", nil); st != 200 {
+		t.Fatalf("refused logout ended the session: %d", st)
+	}
+}
+
+// Made-up activation codes cost no hashing; wrong current passwords count
+// towards the lockout like wrong logins.
+func TestGuessingCostsAndCounts(t *testing.T) {
+	s, _, _ := withAccount(t, identity.Teacher)
+	var hashes atomic.Int64
+	s.App.Accounts.Hasher.Count = func() { hashes.Add(1) }
+	st, _, body := s.PostForm(t, s.Client(), "/activate", "/activate", "code", "made-up", "password", "a new long passphrase", "password2", "a new long passphrase")
+	if st != http.StatusUnprocessableEntity || !strings.Contains(body, `id="code-err"`) || hashes.Load() != 0 {
+		t.Fatalf("made-up code: %d, %d hashes", st, hashes.Load())
+	}
+	c := s.Client()
+	login(t, s, c, "anna.k", pw)
+	for i := range 5 {
+		st, _, _ := s.PostForm(t, c, "/me", "/me/password", "current_password", "guess "+string(rune('a'+i)), "new_password", "a new long passphrase", "new_password2", "a new long passphrase")
+		if st != http.StatusUnprocessableEntity {
+			t.Fatalf("wrong current password %d: %d", i, st)
+		}
+	}
+	if st, _ := login(t, s, s.Client(), "anna.k", pw); st != http.StatusTooManyRequests {
+		t.Fatalf("after 5 wrong current passwords the login is not locked: %d", st)
+	}
+}
