@@ -30,6 +30,7 @@ func commands() []command {
 		{"backup", "write a consistent copy of the database to a file, while it runs", runBackup},
 		{"restore", "check a backup file and restore it into an empty database", runRestore},
 		{"audit", "verify the audit log, write or export signed checkpoints", runAudit},
+		{"keys", "generate, add, rotate and check the encryption keys for data at rest", runKeys},
 		{"version", "print the version", func(_ context.Context, _ []string, out, _ io.Writer) error {
 			fmt.Fprintln(out, "shkola", version)
 			return nil

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -115,14 +116,21 @@ func (kr *Keyring) Marshal() []byte {
 // on the machine.
 func Load(path string) (*Keyring, error) {
 	path = filepath.Clean(path)
-	st, err := os.Stat(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("key file %s: %w", path, err)
+	}
+	defer f.Close()
+	// The mode of the file actually opened, not of whatever the path named
+	// a moment before.
+	st, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("key file %s: %w", path, err)
 	}
 	if err := checkMode(path, st.Mode()); err != nil {
 		return nil, err
 	}
-	b, err := os.ReadFile(path)
+	b, err := io.ReadAll(io.LimitReader(f, 1<<20))
 	if err != nil {
 		return nil, fmt.Errorf("key file %s: %w", path, err)
 	}
