@@ -5,6 +5,7 @@ import (
 	"context"
 	"path/filepath"
 	"regexp"
+	"shkola/internal/crypt"
 	"strings"
 	"testing"
 
@@ -22,6 +23,12 @@ func TestAdminCommands(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	dbURL := storetest.URL(t)
+	// Production configuration: keys come from the environment, never generated.
+	kr, err := crypt.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SHKOLA_KEYS", string(kr.Marshal()))
 	sh := func(args ...string) (int, string, string) {
 		t.Helper()
 		var out, errb bytes.Buffer
@@ -51,7 +58,7 @@ func TestAdminCommands(t *testing.T) {
 	if code != 0 || m == nil {
 		t.Fatalf("create: exit %d, %s%s", code, out, errs)
 	}
-	svc := account.NewService(db, audit.New(db, nil, nil))
+	svc := account.NewService(db, audit.New(db, nil, nil), nil)
 	svc.Hasher = account.NewHasher(account.Argon2{MemoryKiB: 64, Time: 1, Threads: 1}, 1)
 	id, err := svc.Activate(ctx, m[1], "a long enough passphrase")
 	if err != nil {

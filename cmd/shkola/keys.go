@@ -11,6 +11,7 @@ import (
 
 	"shkola/internal/audit"
 	"shkola/internal/config"
+	"shkola/internal/app"
 	"shkola/internal/crypt"
 	"shkola/internal/store"
 )
@@ -37,9 +38,7 @@ Changing keys without downtime:
 // encryptedColumns lists every encrypted column for rotate, status and
 // retire. Domains add theirs here as they start encrypting fields, e.g.
 // {Table: "person", Key: "id", Column: "snils_enc", AADPrefix: "person.snils"}.
-func encryptedColumns() []crypt.Column {
-	return []crypt.Column{}
-}
+func encryptedColumns() []crypt.Column { return app.EncryptedColumns() }
 
 func runKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {

@@ -32,6 +32,7 @@ func TestBadConfigurationStopsWithOneLine(t *testing.T) {
 		{"port in use", []string{"serve", "--listen", ln.Addr().String(), "--data-dir", t.TempDir()}, nil, "listen on " + ln.Addr().String()},
 		{"unreachable database", []string{"serve", "--listen", "127.0.0.1:0", "--db", "postgres://nobody@127.0.0.1:1/none?connect_timeout=2"}, nil, "postgres postgres://nobody@127.0.0.1:1/none?connect_timeout=2 is unreachable"},
 		{"unwritable data directory", []string{"migrate", "--data-dir", filepath.Join(notDir, "sub")}, nil, "data directory " + filepath.Join(notDir, "sub")},
+		{"production without keys", []string{"serve", "--listen", "127.0.0.1:0", "--data-dir", t.TempDir()}, map[string]string{"SHKOLA_AUDIT_KEY": "", "SHKOLA_KEYS": ""}, "key"},
 		{"bad log format", []string{"serve", "--log-format", "xml"}, nil, "--log-format: \"xml\" is not json or text"},
 		{"bad env number", []string{"migrate"}, map[string]string{"SHKOLA_MAX_BODY": "lots"}, "SHKOLA_MAX_BODY: \"lots\" is not a whole number"},
 	}

@@ -39,7 +39,7 @@ func TestProductionDefaults(t *testing.T) {
 	if p := DefaultArgon2(); p.MemoryKiB < 19456 || p.Time < 2 || p.Threads != 1 {
 		t.Fatalf("argon2id defaults %+v are below m=19456 KiB, t=2, p=1", p)
 	}
-	s := NewService(nil, nil)
+	s := NewService(nil, nil, nil)
 	if s.Hasher.Params != DefaultArgon2() || cap(s.Hasher.sem) < 1 {
 		t.Fatal("the service does not use the production parameters with a bounded hasher")
 	}

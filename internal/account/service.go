@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"shkola/internal/audit"
+	"shkola/internal/crypt"
 	"shkola/internal/errs"
 	"shkola/internal/identity"
 	"shkola/internal/store"
@@ -25,6 +26,7 @@ type Service struct {
 	DB     *store.DB
 	Audit  *audit.Log
 	Hasher *Hasher
+	Keys   *crypt.Keyring // seals TOTP secrets
 	Now    func() time.Time
 
 	IdleTimeout     time.Duration // a session unused this long ends
@@ -41,8 +43,8 @@ type Service struct {
 }
 
 // NewService returns the service with production settings.
-func NewService(db *store.DB, log *audit.Log) *Service {
-	return &Service{DB: db, Audit: log, Hasher: NewHasher(DefaultArgon2(), 2*runtime.NumCPU()), Now: time.Now,
+func NewService(db *store.DB, log *audit.Log, keys *crypt.Keyring) *Service {
+	return &Service{DB: db, Audit: log, Keys: keys, Hasher: NewHasher(DefaultArgon2(), 2*runtime.NumCPU()), Now: time.Now,
 		IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour, MaxFailures: 5, FailureWindow: 15 * time.Minute,
 		Lockout: 15 * time.Minute, TokenLifetime: 90 * 24 * time.Hour, CodeLifetime: 72 * time.Hour,
 		common: CommonPasswords()}

@@ -12,6 +12,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"shkola/internal/audit"
+	"shkola/internal/crypt"
 	"shkola/internal/errs"
 	"shkola/internal/identity"
 	"shkola/internal/store"
@@ -21,6 +22,10 @@ import (
 // (identity.Role.NeedsSecondFactor); others may. A session opened with the
 // password alone is "pending" while the account has or needs TOTP: it
 // carries no role grants, so it can reach nothing but the TOTP pages.
+
+// TOTPColumn is where TOTP secrets are kept, encrypted under the key ring;
+// `shkola keys rotate` re-encrypts it.
+var TOTPColumn = crypt.Column{Table: "accounts", Key: "id", Column: "totp_secret", AADPrefix: "account.totp"}
 
 // NeedsSecondFactor reports whether any grant requires TOTP.
 func NeedsSecondFactor(grants []identity.Grant) bool {
@@ -58,7 +63,11 @@ func (s *Service) BeginTOTP(ctx context.Context, issuer string) (TOTPSetup, erro
 	if err != nil {
 		return TOTPSetup{}, err
 	}
-	if _, err := s.DB.W.ExecContext(ctx, "UPDATE accounts SET totp_secret = $1 WHERE id = $2 AND totp_enabled = FALSE", key.Secret(), a.AccountID); err != nil {
+	sealed, err := s.Keys.EncryptString(key.Secret(), crypt.AAD(TOTPColumn.AADPrefix, a.AccountID))
+	if err != nil {
+		return TOTPSetup{}, err
+	}
+	if _, err := s.DB.W.ExecContext(ctx, "UPDATE accounts SET totp_secret = $1 WHERE id = $2 AND totp_enabled = FALSE", sealed, a.AccountID); err != nil {
 		return TOTPSetup{}, err
 	}
 	return TOTPSetup{Secret: key.Secret(), URI: key.URL()}, nil
@@ -67,7 +76,11 @@ func (s *Service) BeginTOTP(ctx context.Context, issuer string) (TOTPSetup, erro
 func (s *Service) totpState(ctx context.Context, q store.Querier, accountID int64) (secret string, enabled bool, err error) {
 	var sec sql.NullString
 	err = q.QueryRowContext(ctx, "SELECT totp_secret, totp_enabled FROM accounts WHERE id = $1", accountID).Scan(&sec, &enabled)
-	return sec.String, enabled, err
+	if err != nil || !sec.Valid {
+		return "", enabled, err
+	}
+	secret, err = s.Keys.DecryptString(sec.String, crypt.AAD(TOTPColumn.AADPrefix, accountID))
+	return secret, enabled, err
 }
 
 // totpStep returns the 30-second step code belongs to, accepting one step

@@ -16,6 +16,7 @@ import (
 	"shkola/internal/api"
 	"shkola/internal/audit"
 	"shkola/internal/config"
+	"shkola/internal/crypt"
 	"shkola/internal/httpx"
 	"shkola/internal/org"
 	"shkola/internal/store"
@@ -38,6 +39,7 @@ type App struct {
 	Sessions *account.Web
 	AuditRd  *audit.Reader
 	Admin    *account.Admin
+	Keys     *crypt.Keyring
 	OrgDir   *org.Guard
 	handler  http.Handler
 }
@@ -97,7 +99,10 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	a.Policy.OnDeny = a.auditDenial
 	a.OrgDir = &org.Guard{S: a.Orgs, Policy: a.Policy, Audit: a.Audit}
 	a.AuditRd = &audit.Reader{Log: a.Audit, Policy: a.Policy}
-	a.Accounts = account.NewService(db, a.Audit)
+	if a.Keys, err = openKeys(cfg, log); err != nil {
+		return nil, err
+	}
+	a.Accounts = account.NewService(db, a.Audit, a.Keys)
 	a.Admin = &account.Admin{S: a.Accounts, Policy: a.Policy}
 	a.Sessions = &account.Web{S: a.Accounts, Secure: cfg.Secure()}
 	mux := http.NewServeMux()
@@ -126,6 +131,25 @@ func (a *App) auditDenial(ctx context.Context, resource, action string, t access
 	if err := a.Audit.Write(ctx, e); err != nil {
 		a.Log.Error("audit denial", "err", err)
 	}
+}
+
+// openKeys loads the data-at-rest key ring from configuration (never the
+// database); only a demo generates one. Production refuses to start without.
+func openKeys(cfg *config.Config, log *slog.Logger) (*crypt.Keyring, error) {
+	kr, created, from, err := crypt.LoadOrCreate(cfg.DataDir, cfg.Demo)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		log.Warn("generated encryption keys for the demo; keep this file: without it encrypted fields cannot be read", "path", from)
+	}
+	return kr, nil
+}
+
+// EncryptedColumns lists every column sealed under the key ring, for
+// `shkola keys rotate` and `keys status`. Domains add theirs here.
+func EncryptedColumns() []crypt.Column {
+	return []crypt.Column{account.TOTPColumn}
 }
 
 // openAudit loads the checkpoint signing key (generated only for a demo:
