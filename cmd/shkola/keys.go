@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"shkola/internal/app"
 	"shkola/internal/audit"
 	"shkola/internal/config"
-	"shkola/internal/app"
 	"shkola/internal/crypt"
 	"shkola/internal/store"
 )
