@@ -86,6 +86,11 @@ func (s *Service) Revoke(ctx context.Context, accountID int64, g identity.Grant)
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return errs.E(errs.NotFound, "no such grant")
 		}
+		// Removing a role ends the account's sessions: nobody keeps working
+		// in a page opened under a role they no longer hold.
+		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE account_id = $1", accountID); err != nil {
+			return err
+		}
 		org := g.OrgID
 		return s.Audit.Append(ctx, tx, audit.Entry{Action: audit.GrantRevoke, Outcome: audit.Success, ObjectType: "account",
 			ObjectID: strconv.FormatInt(accountID, 10), OrgID: &org, Detail: string(g.Role)})

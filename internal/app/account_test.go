@@ -209,6 +209,10 @@ func TestRevocationsApplyAtOnce(t *testing.T) {
 	if !strings.Contains(body, `"grants":[]`) {
 		t.Fatalf("revoked grant still there: %s", body)
 	}
+	if st, _, _ := apptest.Do(t, c, "GET", s.URL+"/me", nil); st != http.StatusSeeOther {
+		t.Fatalf("session survived the removal of its role: %d", st)
+	}
+	login(t, s, c, "anna.k", pw)
 	if err := s.App.Accounts.SetDisabled(ctx, id, true); err != nil {
 		t.Fatal(err)
 	}
