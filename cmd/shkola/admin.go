@@ -8,7 +8,6 @@ import (
 	"io"
 
 	"shkola/internal/account"
-	"shkola/internal/app"
 	"shkola/internal/identity"
 )
 
@@ -35,22 +34,18 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := cfg.Logger()
-	db, err := app.Open(ctx, cfg, log)
+	a, err := openApp(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	a, err := app.New(cfg, log, db)
-	if err != nil {
-		return err
-	}
+	defer a.DB.Close()
 	switch args[0] {
 	case "create":
 		if !identity.Role(role).Valid() {
 			return fmt.Errorf("--role %q is not a role", role)
 		}
 		if orgID == 0 {
-			if err := db.Read().QueryRowContext(ctx, "SELECT id FROM organisations WHERE kind = 'region' ORDER BY id LIMIT 1").Scan(&orgID); err != nil {
+			if err := a.DB.Read().QueryRowContext(ctx, "SELECT id FROM organisations WHERE kind = 'region' ORDER BY id LIMIT 1").Scan(&orgID); err != nil {
 				return errors.New("no region in the database: create it first or pass --org")
 			}
 		}
@@ -66,7 +61,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		var id int64
-		if err := db.Read().QueryRowContext(ctx, "SELECT id FROM accounts WHERE login = $1", norm).Scan(&id); err != nil {
+		if err := a.DB.Read().QueryRowContext(ctx, "SELECT id FROM accounts WHERE login = $1", norm).Scan(&id); err != nil {
 			return fmt.Errorf("no account %q", login)
 		}
 		tok, err := a.Accounts.IssueToken(ctx, id, name)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"shkola/internal/app"
 	"shkola/internal/demo"
 )
 
@@ -17,23 +16,19 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	cfg.Demo = true // a demo database gets generated keys like serve --demo
 	log := cfg.Logger()
-	db, err := app.Open(ctx, cfg, log)
+	a, err := openApp(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	a, err := app.New(cfg, log, db)
-	if err != nil {
-		return err
-	}
+	defer a.DB.Close()
 	sum, err := loadDemo(ctx, a)
 	if err != nil {
 		return err
 	}
 	if sum == nil {
-		return fmt.Errorf("database %s already has organisations; the demo region goes only into an empty database", db.Location)
+		return fmt.Errorf("database %s already has organisations; the demo region goes only into an empty database", a.DB.Location)
 	}
-	fmt.Fprintf(stdout, "demo region (seed %d, size %s) loaded into %s in %s: %s\n", cfg.DemoSeed, cfg.DemoSize, db.Location, sum.Took.Round(1e6), sum)
+	fmt.Fprintf(stdout, "demo region (seed %d, size %s) loaded into %s in %s: %s\n", cfg.DemoSeed, cfg.DemoSize, a.DB.Location, sum.Took.Round(1e6), sum)
 	printLogins(stdout, *sum)
 	return nil
 }

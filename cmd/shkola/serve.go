@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -63,15 +64,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer ln.Close()
-	db, err := app.Open(ctx, cfg, log)
+	a, err := openApp(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	a, err := app.New(cfg, log, db)
-	if err != nil {
-		return err
-	}
+	defer a.DB.Close()
 	var loaded *demo.Summary
 	if cfg.Demo {
 		if loaded, err = loadDemo(ctx, a); err != nil {
@@ -82,8 +79,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "demo region loaded (seed %d, size %s) in %s: %s\n", cfg.DemoSeed, cfg.DemoSize, loaded.Took.Round(1e6), loaded)
 		printLogins(stdout, *loaded)
 	}
-	fmt.Fprintf(stdout, "Shkola is running: open %s/ (database: %s)\n", cfg.BaseURL, db.Location)
-	log.Info("serving", "listen", ln.Addr().String(), "base_url", cfg.BaseURL, "engine", string(db.Engine))
+	fmt.Fprintf(stdout, "Shkola is running: open %s/ (database: %s)\n", cfg.BaseURL, a.DB.Location)
+	log.Info("serving", "listen", ln.Addr().String(), "base_url", cfg.BaseURL, "engine", string(a.DB.Engine))
 	return httpx.Serve(ctx, ln, a.Handler(), cfg.ShutdownFor, log)
 }
 
@@ -126,4 +123,18 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer db.Close()
 	fmt.Fprintf(stdout, "database %s is up to date\n", db.Location)
 	return nil
+}
+
+// openApp opens and migrates the database and builds the application on it.
+func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app.App, error) {
+	db, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	a, err := app.New(cfg, log, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
 }

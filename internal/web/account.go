@@ -6,6 +6,7 @@ import (
 
 	"shkola/internal/account"
 	"shkola/internal/errs"
+	"shkola/internal/httpx"
 	"shkola/internal/identity"
 )
 
@@ -101,21 +102,8 @@ func (h accountPages) login(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/me", http.StatusSeeOther)
 }
 
-func httpStatus(err error) int {
-	switch errs.CodeOf(err) {
-	case errs.TooMany:
-		return http.StatusTooManyRequests
-	case errs.Unauthorized:
-		return http.StatusUnauthorized
-	case errs.Invalid:
-		return http.StatusUnprocessableEntity
-	case errs.NotFound:
-		return http.StatusNotFound
-	case errs.Forbidden:
-		return http.StatusForbidden
-	}
-	return http.StatusInternalServerError
-}
+// httpStatus is the status for err, from the one mapping in httpx.
+func httpStatus(err error) int { return httpx.Status(errs.CodeOf(err)) }
 
 func (h accountPages) logout(w http.ResponseWriter, r *http.Request) {
 	if err := h.w.S.Logout(r.Context(), false); err != nil {
