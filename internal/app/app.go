@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"time"
 
 	"shkola/internal/access"
 	"shkola/internal/account"
@@ -19,6 +20,7 @@ import (
 	"shkola/internal/crypt"
 	"shkola/internal/httpx"
 	"shkola/internal/org"
+	"shkola/internal/registry"
 	"shkola/internal/store"
 	"shkola/internal/web"
 )
@@ -40,6 +42,7 @@ type App struct {
 	AuditRd  *audit.Reader
 	Admin    *account.Admin
 	Keys     *crypt.Keyring
+	People   *registry.People
 	OrgDir   *org.Guard
 	handler  http.Handler
 }
@@ -52,6 +55,7 @@ func Migrations() []store.MigrationSet {
 		org.Migrations(),
 		audit.Migrations(),
 		account.Migrations(),
+		registry.Migrations(),
 	}
 }
 
@@ -103,6 +107,7 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 		return nil, err
 	}
 	a.Accounts = account.NewService(db, a.Audit, a.Keys)
+	a.People = &registry.People{DB: db, Keys: a.Keys, Policy: a.Policy, Audit: a.Audit, Now: time.Now}
 	a.Admin = &account.Admin{S: a.Accounts, Policy: a.Policy}
 	a.Sessions = &account.Web{S: a.Accounts, Secure: cfg.Secure()}
 	mux := http.NewServeMux()
@@ -149,7 +154,7 @@ func openKeys(cfg *config.Config, log *slog.Logger) (*crypt.Keyring, error) {
 // EncryptedColumns lists every column sealed under the key ring, for
 // `shkola keys rotate` and `keys status`. Domains add theirs here.
 func EncryptedColumns() []crypt.Column {
-	return []crypt.Column{account.TOTPColumn}
+	return append([]crypt.Column{account.TOTPColumn}, registry.EncryptedColumns()...)
 }
 
 // openAudit loads the checkpoint signing key (generated only for a demo:

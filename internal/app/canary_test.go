@@ -11,6 +11,7 @@ import (
 	"shkola/internal/audit"
 	"shkola/internal/identity"
 	"shkola/internal/org"
+	"shkola/internal/registry"
 )
 
 // canary is planted only in records of school 2 that nobody of
@@ -46,6 +47,13 @@ func TestCanary(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	officer := identity.With(ctx, &identity.Actor{AccountID: -1, Login: "setup", Grants: []identity.Grant{{Role: identity.RegionalOfficer, OrgID: region.ID}}})
+	person, err := s.App.People.Create(officer, registry.NewPerson{OrgID: s2.ID, LastName: canary + "-person", FirstName: "Скрытая",
+		BirthDate: "2012-01-01", Sex: "f", SNILS: "112-233-445 95", HealthGroup: canary + "-health"})
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	// Callers: every role that reads anything, granted in municipality 1 or school 1.
 	type caller struct {
 		role identity.Role
@@ -64,7 +72,7 @@ func TestCanary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids := []int64{hidden.ID, s2.ID, acc.ID, s1.ID}
+		ids := []int64{hidden.ID, s2.ID, person.ID, acc.ID, s1.ID}
 		for _, rt := range s.App.API.Routes() {
 			if rt.Method != http.MethodGet {
 				continue
@@ -105,7 +113,7 @@ func TestCanary(t *testing.T) {
 	}
 	// Requests carry the bare marker as search input, and a search form may
 	// show what was typed; the hidden records' own values never may appear.
-	hiddenValues := []string{canary + "-login", canary + "-detail"}
+	hiddenValues := []string{canary + "-login", canary + "-detail", canary + "-person", canary + "-health", "11223344595"}
 	for _, a := range bodies {
 		for _, hv := range hiddenValues {
 			if i := strings.Index(a.body, hv); i >= 0 {

@@ -13,6 +13,7 @@ import (
 	"shkola/internal/audit"
 	"shkola/internal/identity"
 	"shkola/internal/org"
+	"shkola/internal/registry"
 )
 
 // matrixEnv is the small region every cell is tried in: two municipalities
@@ -24,6 +25,7 @@ type matrixEnv struct {
 	tokens                 map[string]string
 	n                      int
 	target                 int64 // an account with a role at school 1
+	person                 int64 // a pupil of school 1 with SNILS and health data
 }
 
 // scenario says where the actor stands relative to the target.
@@ -123,6 +125,37 @@ func accountProbes() map[[2]string]probe {
 	}
 }
 
+func personProbes() map[[2]string]probe {
+	onS1 := func(e *matrixEnv) int64 { return e.s1.ID }
+	onS2 := func(e *matrixEnv) int64 { return e.s2.ID }
+	scope := []access.Relationship{access.InScope}
+	read := func(t *testing.T, e *matrixEnv, tok string) (bool, string) {
+		st, _, body := e.call(t, tok, "GET", "/api/v1/persons/"+strconv.FormatInt(e.person, 10), "")
+		return verdict(t, "person read", st, body), body
+	}
+	return map[[2]string]probe{
+		{"person", "read"}: {target: onS1, unrelated: onS2, supports: scope,
+			do: func(t *testing.T, e *matrixEnv, tok string) bool { ok, _ := read(t, e, tok); return ok }},
+		{"person", "create"}: {target: onS1, unrelated: onS2, supports: scope,
+			do: func(t *testing.T, e *matrixEnv, tok string) bool {
+				st, _, body := e.call(t, tok, "POST", "/api/v1/persons",
+					fmt.Sprintf(`{"org_id":%d,"last_name":"Иванова","first_name":"Анна","birth_date":"2015-03-01","sex":"f"}`, e.s1.ID))
+				return verdict(t, "person create", st, body)
+			}},
+		// A field category is "allowed" when the fields are in the answer.
+		{"person.identity", "read"}: {target: onS1, unrelated: onS2, supports: scope,
+			do: func(t *testing.T, e *matrixEnv, tok string) bool {
+				ok, body := read(t, e, tok)
+				return ok && strings.Contains(body, `"snils":`)
+			}},
+		{"person.special", "read"}: {target: onS1, unrelated: onS2, supports: scope,
+			do: func(t *testing.T, e *matrixEnv, tok string) bool {
+				ok, body := read(t, e, tok)
+				return ok && strings.Contains(body, `"health_group":`) && strings.Contains(body, `"disability":`)
+			}},
+	}
+}
+
 func auditProbes() map[[2]string]probe {
 	return map[[2]string]probe{
 		{"audit", "read"}: {target: func(e *matrixEnv) int64 { return e.s1.ID }, unrelated: func(e *matrixEnv) int64 { return e.s2.ID },
@@ -205,7 +238,7 @@ func TestAccessMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	probes := orgProbes()
-	for _, more := range []map[[2]string]probe{auditProbes(), accountProbes()} {
+	for _, more := range []map[[2]string]probe{auditProbes(), accountProbes(), personProbes()} {
 		for k, p := range more {
 			probes[k] = p
 		}
@@ -215,6 +248,13 @@ func TestAccessMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.target = target.ID
+	officer := identity.With(ctx, &identity.Actor{AccountID: -1, Login: "setup", Grants: []identity.Grant{{Role: identity.RegionalOfficer, OrgID: e.region.ID}}})
+	p, err := s.App.People.Create(officer, registry.NewPerson{OrgID: e.s1.ID, LastName: "Петров", FirstName: "Илья", BirthDate: "2014-05-02",
+		Sex: "m", SNILS: "112-233-445 95", HealthGroup: "II", Disability: "нет"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.person = p.ID
 	for _, ra := range m.Resources() {
 		if _, ok := probes[ra]; !ok {
 			t.Errorf("matrix.csv has %s/%s but no probe walks it", ra[0], ra[1])

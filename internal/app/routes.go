@@ -25,6 +25,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	api.RegisterOrg(a.API, a.OrgDir)
 	api.RegisterAccount(a.API, a.Accounts, a.Admin)
 	api.RegisterAudit(a.API, a.AuditRd)
+	api.RegisterPerson(a.API, a.People)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
 	})
