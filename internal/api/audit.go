@@ -47,6 +47,7 @@ func auditFilters() map[string]func(string) bool {
 		"action": func(s string) bool { return audit.Action(s).Valid() }, "object_type": short, "object_id": short,
 		"login": short, "from": isTime, "to": isTime,
 		"account_id": func(s string) bool { n, err := strconv.ParseInt(s, 10, 64); return err == nil && n > 0 },
+		"person_id":  func(s string) bool { n, err := strconv.ParseInt(s, 10, 64); return err == nil && n > 0 },
 	}
 }
 
@@ -54,6 +55,7 @@ func auditFilters() map[string]func(string) bool {
 func AuditFilter(f map[string]string) audit.Filter {
 	out := audit.Filter{Action: audit.Action(f["action"]), ObjectType: f["object_type"], ObjectID: f["object_id"], Login: f["login"]}
 	out.AccountID, _ = strconv.ParseInt(f["account_id"], 10, 64)
+	out.PersonID, _ = strconv.ParseInt(f["person_id"], 10, 64)
 	out.From, _ = time.Parse(time.RFC3339, f["from"])
 	out.To, _ = time.Parse(time.RFC3339, f["to"])
 	return out

@@ -59,3 +59,18 @@ func TestPersonRecords(t *testing.T) {
 		t.Fatalf("identity reads audited: %d %v", n, err)
 	}
 }
+
+// The audit log is searched by person: who read or changed this pupil's data.
+func TestAuditByPerson(t *testing.T) {
+	s, id, region := withAccount(t, identity.RegionalOfficer)
+	tok, _ := s.App.Accounts.IssueToken(context.Background(), id, "t")
+	_, _, body := apptest.Do(t, s.Client(), "POST", s.URL+"/api/v1/persons",
+		strings.NewReader(`{"org_id":`+strconv.FormatInt(region, 10)+`,"last_name":"Орлова","first_name":"Вера","birth_date":"2012-04-04","sex":"f","snils":"112-233-445 95"}`),
+		"Authorization", "Bearer "+tok, "Content-Type", "application/json")
+	pid := body[strings.Index(body, `"id":`)+5 : strings.Index(body, `,"org_id"`)]
+	apptest.Do(t, s.Client(), "GET", s.URL+"/api/v1/persons/"+pid, nil, "Authorization", "Bearer "+tok)
+	st, _, found := apptest.Do(t, s.Client(), "GET", s.URL+"/api/v1/audit?person_id="+pid, nil, "Authorization", "Bearer "+tok)
+	if st != 200 || strings.Count(found, `"action":"read.identity"`) != 2 || strings.Count(found, `"action":"record.create"`) != 1 {
+		t.Fatalf("audit by person: %d %s", st, found)
+	}
+}

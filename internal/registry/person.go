@@ -186,7 +186,7 @@ func (p *People) Create(ctx context.Context, n NewPerson) (Person, error) {
 			}
 		}
 		return p.Audit.Append(ctx, tx, audit.Entry{Action: audit.RecordCreate, Outcome: audit.Success, ObjectType: Resource,
-			ObjectID: strconv.FormatInt(id, 10), OrgID: &org, Changes: changes})
+			ObjectID: strconv.FormatInt(id, 10), OrgID: &org, PersonID: id, Changes: changes})
 	})
 	if err != nil {
 		if store.IsUniqueViolation(err) {
@@ -234,7 +234,7 @@ func (p *People) Get(ctx context.Context, id int64) (Person, error) {
 		}
 		org := out.OrgID
 		if err := p.Audit.Write(ctx, audit.Entry{Action: action, Outcome: audit.Success, ObjectType: Resource,
-			ObjectID: strconv.FormatInt(out.ID, 10), OrgID: &org}); err != nil {
+			ObjectID: strconv.FormatInt(out.ID, 10), OrgID: &org, PersonID: out.ID}); err != nil {
 			return err
 		}
 		for _, f := range fields {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"shkola/internal/audit"
@@ -33,12 +34,15 @@ type auditData struct {
 func auditFormFilter(r *http.Request) (audit.Filter, map[string]string) {
 	q := r.URL.Query()
 	vals := map[string]string{}
-	for _, k := range []string{"login", "object_type", "object_id", "action", "from", "to"} {
+	for _, k := range []string{"login", "person", "object_type", "object_id", "action", "from", "to"} {
 		if v := q.Get(k); len(v) <= 100 {
 			vals[k] = v
 		}
 	}
 	f := audit.Filter{Login: vals["login"], ObjectType: vals["object_type"], ObjectID: vals["object_id"]}
+	if id, err := strconv.ParseInt(vals["person"], 10, 64); err == nil && id > 0 {
+		f.PersonID = id
+	}
 	if a := audit.Action(vals["action"]); a.Valid() {
 		f.Action = a
 	}
