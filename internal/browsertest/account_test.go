@@ -1,13 +1,11 @@
 package browsertest_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"shkola/internal/browsertest"
 	"shkola/internal/identity"
-	"shkola/internal/org"
 )
 
 // A teacher logs in with the keyboard-reachable form, sees the profile and
@@ -16,19 +14,7 @@ import (
 // page's language.
 func TestLoginProfileAndSessions(t *testing.T) {
 	b := browsertest.New(t)
-	ctx := context.Background()
-	app := b.Server.App
-	region, err := app.Orgs.Create(ctx, org.New{Kind: org.Region, Name: "Регион", Country: org.RU})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, code, err := app.Accounts.Create(ctx, "teacher", []identity.Grant{{Role: identity.Teacher, OrgID: region.ID}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := app.Accounts.Activate(ctx, code, "a long class journal"); err != nil {
-		t.Fatal(err)
-	}
+	account(t, b, "teacher", identity.Teacher, region(t, b), "a long class journal")
 	for _, tc := range []struct{ lang, bad, profile string }{
 		{"ru", "Неверный логин или пароль.", "Мой профиль"},
 		{"uk", "Неправильний логін або пароль.", "Мій профіль"},

@@ -1,12 +1,10 @@
 package browsertest_test
 
 import (
-	"context"
 	"testing"
 
 	"shkola/internal/browsertest"
 	"shkola/internal/identity"
-	"shkola/internal/org"
 )
 
 // An inspector of the region reaches the audit search and the account list
@@ -14,23 +12,8 @@ import (
 // low-vision mode, and a search narrows the log.
 func TestAuditAndAccountPages(t *testing.T) {
 	b := browsertest.New(t)
-	ctx := context.Background()
-	app := b.Server.App
-	region, err := app.Orgs.Create(ctx, org.New{Kind: org.Region, Name: "Регион", Country: org.RU})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, code, err := app.Accounts.Create(ctx, "inspector", []identity.Grant{{Role: identity.Inspector, OrgID: region.ID}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := app.Accounts.Activate(ctx, code, "an inspector's passphrase"); err != nil {
-		t.Fatal(err)
-	}
-	b.Visit("/login")
-	b.Type("#login", "inspector")
-	b.Type("#password", "an inspector's passphrase")
-	b.ClickAndWait("form.form button[type=submit]")
+	account(t, b, "inspector", identity.Inspector, region(t, b), "an inspector's passphrase")
+	logIn(b, "inspector", "an inspector's passphrase")
 	for _, tc := range []struct{ lang, audit, accounts string }{
 		{"ru", "Журнал аудита", "Учётные записи"}, {"uk", "Журнал аудиту", "Облікові записи"}, {"en", "Audit log", "Accounts"},
 	} {

@@ -1,7 +1,6 @@
 package browsertest_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -9,7 +8,6 @@ import (
 
 	"shkola/internal/browsertest"
 	"shkola/internal/identity"
-	"shkola/internal/org"
 )
 
 // A school admin's first login goes to the second-factor setup; the key is
@@ -17,28 +15,15 @@ import (
 // next login asks for a code. Every page accessible, in each language.
 func TestSecondFactorPages(t *testing.T) {
 	b := browsertest.New(t)
-	ctx := context.Background()
-	app := b.Server.App
-	region, err := app.Orgs.Create(ctx, org.New{Kind: org.Region, Name: "Регион", Country: org.RU})
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := region(t, b)
 	for i, lang := range []string{"ru", "uk", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			b := b.For(t)
 			login := "director" + string(rune('1'+i))
-			_, code, err := app.Accounts.Create(ctx, login, []identity.Grant{{Role: identity.SchoolAdmin, OrgID: region.ID}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := app.Accounts.Activate(ctx, code, "the director's passphrase"); err != nil {
-				t.Fatal(err)
-			}
+			account(t, b, login, identity.SchoolAdmin, reg, "the director's passphrase")
 			b.Visit("/login")
 			b.SetLanguage(lang)
-			b.Type("#login", login)
-			b.Type("#password", "the director's passphrase")
-			b.ClickAndWait("form.form button[type=submit]")
+			logIn(b, login, "the director's passphrase")
 			secret := b.Text("#totp-secret")
 			if len(secret) < 16 {
 				t.Fatalf("no key on the setup page: %q", secret)
@@ -55,10 +40,7 @@ func TestSecondFactorPages(t *testing.T) {
 			}
 			b.ExpectNoAxeViolations("recovery codes")
 			b.ClickAndWait("header form[action='/logout'] button")
-			b.Visit("/login")
-			b.Type("#login", login)
-			b.Type("#password", "the director's passphrase")
-			b.ClickAndWait("form.form button[type=submit]")
+			logIn(b, login, "the director's passphrase")
 			if !browsertest.Eval[bool](b, `location.pathname === "/login/totp"`) {
 				t.Fatal("second login did not ask for the code")
 			}
