@@ -1,4 +1,4 @@
-// Package access decides who may do what. The rules are data (matrix.csv:
+// Package access decides who may do what. The rules are data (matrix/*.csv:
 // role x relationship x resource x action -> allow/deny); relationship facts
 // (guardian of, teaches, class teacher of) are answered by the owning domains
 // through the Relations interface, so this package imports no domain.
@@ -7,16 +7,20 @@ package access
 
 import (
 	"bufio"
-	_ "embed"
+	"embed"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 
 	"shkola/internal/identity"
 )
 
-//go:embed matrix.csv
-var matrixCSV string
+// One file per domain, so that domains grow their rows without touching
+// each other's; a cell may still be listed only once across all files.
+//
+//go:embed matrix/*.csv
+var matrixFiles embed.FS
 
 // Relationship between the actor's grant and the target.
 type Relationship string
@@ -46,6 +50,7 @@ type Rule struct {
 	Resource string
 	Action   string
 	Allow    bool
+	File     string
 	Line     int
 }
 
@@ -60,14 +65,34 @@ type Matrix struct {
 	cells map[string]bool
 }
 
-// LoadMatrix parses the embedded matrix.csv.
-func LoadMatrix() (*Matrix, error) { return ParseMatrix(matrixCSV) }
+// LoadMatrix parses the embedded matrix files.
+func LoadMatrix() (*Matrix, error) {
+	names, err := fs.Glob(matrixFiles, "matrix/*.csv")
+	if err != nil {
+		return nil, err
+	}
+	m := &Matrix{cells: map[string]bool{}}
+	for _, name := range names {
+		text, err := matrixFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		if err := m.parse(name, string(text)); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
 
 // ParseMatrix parses rule lines "role,relationship,resource,action,allow|deny";
 // blank lines and lines starting with # are skipped. A cell listed twice is
-// an error, so the file cannot contradict itself.
+// an error, so the files cannot contradict themselves.
 func ParseMatrix(text string) (*Matrix, error) {
 	m := &Matrix{cells: map[string]bool{}}
+	return m, m.parse("matrix.csv", text)
+}
+
+func (m *Matrix) parse(file, text string) error {
 	sc := bufio.NewScanner(strings.NewReader(text))
 	n := 0
 	for sc.Scan() {
@@ -78,30 +103,30 @@ func ParseMatrix(text string) (*Matrix, error) {
 		}
 		f := strings.Split(line, ",")
 		if len(f) != 5 {
-			return nil, fmt.Errorf("matrix.csv:%d: want 5 fields, got %d", n, len(f))
+			return fmt.Errorf("%s:%d: want 5 fields, got %d", file, n, len(f))
 		}
 		for i := range f {
 			f[i] = strings.TrimSpace(f[i])
 		}
 		role := identity.Role(f[0])
 		if !role.Valid() && role != Anonymous {
-			return nil, fmt.Errorf("matrix.csv:%d: unknown role %q", n, f[0])
+			return fmt.Errorf("%s:%d: unknown role %q", file, n, f[0])
 		}
 		rel := Relationship(f[1])
 		if !rel.valid() {
-			return nil, fmt.Errorf("matrix.csv:%d: unknown relationship %q", n, f[1])
+			return fmt.Errorf("%s:%d: unknown relationship %q", file, n, f[1])
 		}
 		if f[4] != "allow" && f[4] != "deny" {
-			return nil, fmt.Errorf("matrix.csv:%d: effect must be allow or deny", n)
+			return fmt.Errorf("%s:%d: effect must be allow or deny", file, n)
 		}
-		r := Rule{Role: role, Rel: rel, Resource: f[2], Action: f[3], Allow: f[4] == "allow", Line: n}
+		r := Rule{Role: role, Rel: rel, Resource: f[2], Action: f[3], Allow: f[4] == "allow", File: file, Line: n}
 		if _, dup := m.cells[r.Key()]; dup {
-			return nil, fmt.Errorf("matrix.csv:%d: cell %s listed twice", n, r.Key())
+			return fmt.Errorf("%s:%d: cell %s listed twice", file, n, r.Key())
 		}
 		m.cells[r.Key()] = r.Allow
 		m.Rules = append(m.Rules, r)
 	}
-	return m, sc.Err()
+	return sc.Err()
 }
 
 func (r Relationship) valid() bool {

@@ -257,7 +257,7 @@ func TestAccessMatrix(t *testing.T) {
 	e.person = p.ID
 	for _, ra := range m.Resources() {
 		if _, ok := probes[ra]; !ok {
-			t.Errorf("matrix.csv has %s/%s but no probe walks it", ra[0], ra[1])
+			t.Errorf("the matrix has %s/%s but no probe walks it", ra[0], ra[1])
 		}
 	}
 	for _, r := range m.Rules {
@@ -270,7 +270,7 @@ func TestAccessMatrix(t *testing.T) {
 			supported = supported || rel == r.Rel
 		}
 		if !supported {
-			t.Errorf("matrix.csv:%d: the %s/%s probe cannot set up relationship %s", r.Line, r.Resource, r.Action, r.Rel)
+			t.Errorf("%s:%d: the %s/%s probe cannot set up relationship %s", r.File, r.Line, r.Resource, r.Action, r.Rel)
 		}
 	}
 	scenarios := []scenario{
