@@ -5,7 +5,6 @@ package account
 
 import (
 	"embed"
-	"io/fs"
 
 	"shkola/internal/store"
 )
@@ -15,10 +14,4 @@ var migrations embed.FS
 
 // Migrations creates the account tables (after org: grants reference
 // organisations).
-func Migrations() store.MigrationSet {
-	sub, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		panic(err) // the directory is embedded in the binary
-	}
-	return store.MigrationSet{Domain: "account", FS: sub}
-}
+func Migrations() store.MigrationSet { return store.Embedded("account", migrations) }

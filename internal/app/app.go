@@ -16,11 +16,15 @@ import (
 	"shkola/internal/account"
 	"shkola/internal/api"
 	"shkola/internal/audit"
+	"shkola/internal/calendar"
+	"shkola/internal/classes"
+	"shkola/internal/contingent"
 	"shkola/internal/config"
 	"shkola/internal/crypt"
 	"shkola/internal/httpx"
 	"shkola/internal/org"
 	"shkola/internal/registry"
+	"shkola/internal/staff"
 	"shkola/internal/store"
 	"shkola/internal/web"
 )
@@ -56,6 +60,10 @@ func Migrations() []store.MigrationSet {
 		audit.Migrations(),
 		account.Migrations(),
 		registry.Migrations(),
+		calendar.Migrations(),
+		classes.Migrations(),
+		staff.Migrations(),
+		contingent.Migrations(),
 	}
 }
 

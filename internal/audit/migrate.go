@@ -2,7 +2,6 @@ package audit
 
 import (
 	"embed"
-	"io/fs"
 
 	"shkola/internal/store"
 )
@@ -12,10 +11,4 @@ var migrations embed.FS
 
 // Migrations creates the audit tables. The set has no references to other
 // domains: entries must outlive the accounts and records they name.
-func Migrations() store.MigrationSet {
-	sub, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		panic(err) // the embedded directory is part of the binary
-	}
-	return store.MigrationSet{Domain: "audit", FS: sub}
-}
+func Migrations() store.MigrationSet { return store.Embedded("audit", migrations) }

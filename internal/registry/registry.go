@@ -1,33 +1,30 @@
-// Package registry is the contingent registry: people, and (as it grows)
-// their enrolments, guardians and movements. This first part holds the
-// person record with its sealed identifiers and health fields.
+// Package registry is the contingent registry's person side: one person
+// record whatever roles the person has, with sealed identifiers and health
+// fields, documents, duplicates and merges, and the guardian links that feed
+// the access policy.
 package registry
 
 import (
 	"embed"
-	"io/fs"
 
 	"shkola/internal/crypt"
 	"shkola/internal/store"
 )
 
 //go:embed migrations/*.sql
-var migrations embed.FS
+var migrationFiles embed.FS
 
 // Migrations creates the registry tables (after org and account).
-func Migrations() store.MigrationSet {
-	sub, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		panic(err) // embedded in the binary
-	}
-	return store.MigrationSet{Domain: "registry", FS: sub}
-}
+func Migrations() store.MigrationSet { return store.Embedded("registry", migrationFiles) }
 
-// Sealed columns of the registry, for `shkola keys rotate`.
+// EncryptedColumns lists the sealed columns of the registry, for `shkola keys rotate`.
 func EncryptedColumns() []crypt.Column {
-	return []crypt.Column{
-		{Table: "persons", Key: "id", Column: "snils_enc", AADPrefix: "person.snils"},
-		{Table: "persons", Key: "id", Column: "health_group_enc", AADPrefix: "person.health_group"},
-		{Table: "persons", Key: "id", Column: "disability_enc", AADPrefix: "person.disability"},
+	var out []crypt.Column
+	for _, c := range []string{"snils", "rnokpp", "unzr", "health_group", "pe_group", "disability", "disability_cause", "long_treatment", "adapted_programme"} {
+		out = append(out, crypt.Column{Table: "persons", Key: "id", Column: c + "_enc", AADPrefix: "person." + c})
 	}
+	return append(out,
+		crypt.Column{Table: "person_documents", Key: "id", Column: "series_enc", AADPrefix: "document.series"},
+		crypt.Column{Table: "person_documents", Key: "id", Column: "number_enc", AADPrefix: "document.number"},
+		crypt.Column{Table: "guardianships", Key: "id", Column: "doc_enc", AADPrefix: "guardianship.doc"})
 }

@@ -127,3 +127,13 @@ func (db *DB) Migrate(ctx context.Context, sets []MigrationSet) (int, error) {
 	}
 	return applied, nil
 }
+
+// Embedded is the migration set of a domain whose files are embedded as
+// migrations/*.sql.
+func Embedded(domain string, files fs.FS) MigrationSet {
+	sub, err := fs.Sub(files, "migrations")
+	if err != nil {
+		panic(err) // the embedded directory is part of the binary
+	}
+	return MigrationSet{Domain: domain, FS: sub}
+}
