@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"shkola/internal/errs"
 	"shkola/internal/identity"
@@ -24,6 +25,11 @@ type Target struct {
 // Teaches), so the policy imports none of them.
 type RelationFunc func(ctx context.Context, q store.Querier, a *identity.Actor, g identity.Grant, t Target) (bool, error)
 
+// PersonSQLFunc returns a condition that holds when the person whose id is
+// in column is related to the actor, adding its arguments to args, so that
+// lists of people filter by relationship in the database.
+type PersonSQLFunc func(a *identity.Actor, column string, args *store.Args) string
+
 // DenyFunc is told about every denial (the audit log records them).
 type DenyFunc func(ctx context.Context, resource, action string, t Target)
 
@@ -32,23 +38,52 @@ type Policy struct {
 	Matrix    *Matrix
 	DB        *store.DB
 	relations map[Relationship]RelationFunc
+	personSQL map[Relationship]PersonSQLFunc
 	OnDeny    DenyFunc
 }
 
 // NewPolicy builds a policy with the built-in relationships (any, self,
 // scope); domains add theirs with Relate.
 func NewPolicy(m *Matrix, db *store.DB) *Policy {
-	p := &Policy{Matrix: m, DB: db, relations: map[Relationship]RelationFunc{}}
+	p := &Policy{Matrix: m, DB: db, relations: map[Relationship]RelationFunc{}, personSQL: map[Relationship]PersonSQLFunc{}}
 	p.relations[Anyone] = func(context.Context, store.Querier, *identity.Actor, identity.Grant, Target) (bool, error) {
 		return true, nil
 	}
 	p.relations[Self] = selfRelation
 	p.relations[InScope] = scopeRelation
+	p.personSQL[Self] = func(a *identity.Actor, column string, args *store.Args) string {
+		return "(" + column + " = " + args.Add(a.PersonID) + ")"
+	}
 	return p
 }
 
-// Relate registers the function that answers rel.
-func (p *Policy) Relate(rel Relationship, f RelationFunc) { p.relations[rel] = f }
+// Relate registers the function that answers rel for one object, and the
+// SQL form of it for lists of people.
+func (p *Policy) Relate(rel Relationship, f RelationFunc, persons PersonSQLFunc) {
+	p.relations[rel] = f
+	if persons != nil {
+		p.personSQL[rel] = persons
+	}
+}
+
+// PersonsSQL returns the condition for a list of people: in one of the
+// scope's organisation subtrees (orgColumn) OR related to the actor by one
+// of the scope's relationships (personColumn). An actor with no person
+// record holds no relationship.
+func (p *Policy) PersonsSQL(a *identity.Actor, s Scope, orgColumn, personColumn string, args *store.Args) string {
+	if s.All {
+		return "(1 = 1)"
+	}
+	conds := []string{s.OrgSQL(orgColumn, args)}
+	if a.PersonID != 0 {
+		for _, rel := range s.Rels {
+			if f, ok := p.personSQL[rel]; ok {
+				conds = append(conds, f(a, personColumn, args))
+			}
+		}
+	}
+	return "(" + strings.Join(conds, " OR ") + ")"
+}
 
 func selfRelation(_ context.Context, _ store.Querier, a *identity.Actor, _ identity.Grant, t Target) (bool, error) {
 	if t.AccountID != 0 && t.AccountID == a.AccountID {

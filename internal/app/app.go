@@ -109,6 +109,9 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	}
 	a.Policy = access.NewPolicy(matrix, db)
 	a.Policy.OnDeny = a.auditDenial
+	a.Policy.Relate(access.GuardianOf, registry.GuardianOf, registry.GuardianOfSQL)
+	a.Policy.Relate(access.ClassTeacherOf, classes.ClassTeacherOf, classes.ClassTeacherOfSQL)
+	a.Policy.Relate(access.Teaches, classes.Teaches, classes.TeachesSQL)
 	a.OrgDir = &org.Guard{S: a.Orgs, Policy: a.Policy, Audit: a.Audit}
 	a.AuditRd = &audit.Reader{Log: a.Audit, Policy: a.Policy}
 	if a.Keys, err = openKeys(cfg, log); err != nil {

@@ -92,3 +92,9 @@ func (v *Validation) Err() error {
 	}
 	return &Error{Code: Invalid, Message: "validation failed", Fields: v.Fields}
 }
+
+// Field builds an error about one field: a rule broken by a value that is
+// well-formed on its own (a duplicate, a movement against the rules).
+func Field(code Code, field, rule, message string) *Error {
+	return &Error{Code: code, Message: message, Fields: []FieldError{{Field: field, Rule: rule, Message: message}}}
+}
