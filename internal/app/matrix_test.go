@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"shkola/internal/access"
 	"shkola/internal/apptest"
@@ -23,16 +24,39 @@ type matrixEnv struct {
 	s                      *apptest.Server
 	region, m1, m2, s1, s2 org.Organisation
 	tokens                 map[string]string
+	accounts               map[string]int64
 	n                      int
 	target                 int64 // an account with a role at school 1
-	person                 int64 // a pupil of school 1 with SNILS and health data
+	person                 int64 // a pupil of school 1 with SNILS and health data, in class1
+	// Relationships to the pupil: its mother, the teacher of class1 (maths)
+	// and class1's class teacher. class1 is a class of school 1, class2 one of
+	// school 2; year1 and year2 are their schools' academic years.
+	guardian, teacher, classTeacher int64
+	class1, class2, year1, year2    int64
 }
 
-// scenario says where the actor stands relative to the target.
+// holder is the person who holds rel towards the pupil (and its class).
+func (e *matrixEnv) holder(rel access.Relationship) int64 {
+	switch rel {
+	case access.Self:
+		return e.person
+	case access.GuardianOf:
+		return e.guardian
+	case access.Teaches:
+		return e.teacher
+	case access.ClassTeacherOf:
+		return e.classTeacher
+	}
+	return 0
+}
+
+// scenario says where the actor stands relative to the target: the
+// organisation of its grant, and the person its account belongs to.
 type scenario struct {
-	name  string
-	holds []access.Relationship // relationships true in this scenario
-	grant func(p probe, e *matrixEnv) int64
+	name   string
+	holds  []access.Relationship // relationships true in this scenario
+	grant  func(p probe, e *matrixEnv) int64
+	person int64
 }
 
 // probe performs one resource/action through the API and says whether it
@@ -44,26 +68,78 @@ type probe struct {
 	supports []access.Relationship
 }
 
-func (e *matrixEnv) token(t *testing.T, role identity.Role, orgID int64) string {
+// token returns a bearer token of an account holding role at orgID and, when
+// person is not 0, belonging to that person. A person has one account, so
+// the person is moved to this account before the token is used.
+func (e *matrixEnv) token(t *testing.T, role identity.Role, orgID, person int64) string {
 	if role == access.Anonymous {
 		return ""
 	}
-	key := fmt.Sprintf("%s@%d", role, orgID)
-	if tok, ok := e.tokens[key]; ok {
-		return tok
-	}
 	ctx := context.Background()
-	e.n++
-	acc, _, err := e.s.App.Accounts.Create(ctx, fmt.Sprintf("m%d", e.n), []identity.Grant{{Role: role, OrgID: orgID}})
-	if err != nil {
-		t.Fatal(err)
+	key := fmt.Sprintf("%s@%d/%d", role, orgID, person)
+	tok, ok := e.tokens[key]
+	if !ok {
+		e.n++
+		acc, _, err := e.s.App.Accounts.Create(ctx, fmt.Sprintf("m%d", e.n), []identity.Grant{{Role: role, OrgID: orgID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tok, err = e.s.App.Accounts.IssueToken(ctx, acc.ID, "matrix"); err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[key], e.accounts[key] = tok, acc.ID
 	}
-	tok, err := e.s.App.Accounts.IssueToken(ctx, acc.ID, "matrix")
-	if err != nil {
-		t.Fatal(err)
+	if person != 0 {
+		e.exec(t, "UPDATE accounts SET person_id = NULL WHERE person_id = $1", person)
+		e.exec(t, "UPDATE accounts SET person_id = $1 WHERE id = $2", person, e.accounts[key])
 	}
-	e.tokens[key] = tok
 	return tok
+}
+
+func (e *matrixEnv) exec(t *testing.T, query string, args ...any) {
+	t.Helper()
+	if _, err := e.s.App.DB.W.ExecContext(context.Background(), query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+func (e *matrixEnv) insert(t *testing.T, query string, args ...any) int64 {
+	t.Helper()
+	var id int64
+	if err := e.s.App.DB.W.QueryRowContext(context.Background(), query+" RETURNING id", args...).Scan(&id); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return id
+}
+
+// relate sets up the pupil's class, guardian, teacher and class teacher
+// directly in the tables, so every domain's probes can rely on them.
+func (e *matrixEnv) relate(t *testing.T, officer context.Context) {
+	mk := func(last, first, born, sex string) int64 {
+		p, err := e.s.App.People.Create(officer, registry.NewPerson{OrgID: e.s1.ID, LastName: last, FirstName: first, BirthDate: born, Sex: sex})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p.ID
+	}
+	e.guardian = mk("Петрова", "Мария", "1985-01-20", "f")
+	e.teacher = mk("Соколов", "Андрей", "1979-11-03", "m")
+	e.classTeacher = mk("Лебедева", "Ольга", "1981-06-15", "f")
+	now := time.Now().UTC()
+	year := func(org int64) int64 {
+		return e.insert(t, `INSERT INTO academic_years (org_id, name, starts_on, ends_on, period_kind, status, created_at, updated_at)
+			VALUES ($1, '2026/2027', '2026-09-01', '2027-05-31', 'quarter', 'current', $2, $2)`, org, now)
+	}
+	e.year1, e.year2 = year(e.s1.ID), year(e.s2.ID)
+	class := func(org, year int64, teacher any) int64 {
+		return e.insert(t, `INSERT INTO groups (org_id, year_id, kind, parallel, letter, name, level, class_teacher_id, capacity, created_at, updated_at)
+			VALUES ($1, $2, 'class', 5, 'А', '5А', 'ru_basic', $3, 30, $4, $4)`, org, year, teacher, now)
+	}
+	e.class1, e.class2 = class(e.s1.ID, e.year1, e.classTeacher), class(e.s2.ID, e.year2, nil)
+	e.insert(t, "INSERT INTO group_members (group_id, person_id, starts_on, created_at) VALUES ($1, $2, '2026-09-01', $3)", e.class1, e.person, now)
+	e.insert(t, "INSERT INTO assignments (group_id, teacher_id, subject, starts_on, created_at) VALUES ($1, $2, 'math', '2026-09-01', $3)", e.class1, e.teacher, now)
+	e.insert(t, `INSERT INTO guardianships (child_id, guardian_id, kind, starts_on, created_at, created_by)
+		VALUES ($1, $2, 'mother', '2014-05-02', $3, 'matrix')`, e.person, e.guardian, now)
 }
 
 func (e *matrixEnv) call(t *testing.T, token, method, path, body string, header ...string) (int, http.Header, string) {
@@ -214,7 +290,7 @@ func orgProbes() map[[2]string]probe {
 func TestAccessMatrix(t *testing.T) {
 	s := apptest.Start(t)
 	ctx := context.Background()
-	e := &matrixEnv{s: s, tokens: map[string]string{}}
+	e := &matrixEnv{s: s, tokens: map[string]string{}, accounts: map[string]int64{}}
 	mk := func(parent *int64, kind org.Kind, name string) org.Organisation {
 		o, err := s.App.Orgs.Create(ctx, org.New{ParentID: parent, Kind: kind, Name: name, Country: org.RU})
 		if err != nil {
@@ -255,6 +331,7 @@ func TestAccessMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.person = p.ID
+	e.relate(t, officer)
 	for _, ra := range m.Resources() {
 		if _, ok := probes[ra]; !ok {
 			t.Errorf("the matrix has %s/%s but no probe walks it", ra[0], ra[1])
@@ -273,9 +350,15 @@ func TestAccessMatrix(t *testing.T) {
 			t.Errorf("%s:%d: the %s/%s probe cannot set up relationship %s", r.File, r.Line, r.Resource, r.Action, r.Rel)
 		}
 	}
+	unrelated := func(p probe, e *matrixEnv) int64 { return p.unrelated(e) }
 	scenarios := []scenario{
-		{"in scope", []access.Relationship{access.Anyone, access.InScope}, func(p probe, e *matrixEnv) int64 { return p.target(e) }},
-		{"unrelated", []access.Relationship{access.Anyone}, func(p probe, e *matrixEnv) int64 { return p.unrelated(e) }},
+		{"in scope", []access.Relationship{access.Anyone, access.InScope}, func(p probe, e *matrixEnv) int64 { return p.target(e) }, 0},
+		{"unrelated", []access.Relationship{access.Anyone}, unrelated, 0},
+	}
+	// Each relationship on its own: the grant is out of scope, the account
+	// belongs to the person who holds the relationship to the pupil.
+	for _, rel := range []access.Relationship{access.Self, access.GuardianOf, access.Teaches, access.ClassTeacherOf} {
+		scenarios = append(scenarios, scenario{string(rel), []access.Relationship{access.Anyone, rel}, unrelated, e.holder(rel)})
 	}
 	roles := append([]identity.Role{access.Anonymous}, identity.Roles...)
 	cells := 0
@@ -286,7 +369,7 @@ func TestAccessMatrix(t *testing.T) {
 				for _, rel := range sc.holds {
 					want = want || m.Allows(role, rel, ra[0], ra[1])
 				}
-				tok := e.token(t, role, sc.grant(p, e))
+				tok := e.token(t, role, sc.grant(p, e), sc.person)
 				if got := p.do(t, e, tok); got != want {
 					t.Errorf("%s %s/%s %s: allowed=%v, matrix says %v", role, ra[0], ra[1], sc.name, got, want)
 				}
