@@ -326,7 +326,7 @@ func TestAccessMatrix(t *testing.T) {
 	e.target = target.ID
 	officer := identity.With(ctx, &identity.Actor{AccountID: -1, Login: "setup", Grants: []identity.Grant{{Role: identity.RegionalOfficer, OrgID: e.region.ID}}})
 	p, err := s.App.People.Create(officer, registry.NewPerson{OrgID: e.s1.ID, LastName: "Петров", FirstName: "Илья", BirthDate: "2014-05-02",
-		Sex: "m", SNILS: "112-233-445 95", HealthGroup: "II", Disability: "нет"})
+		Sex: "m", SNILS: "112-233-445 95", HealthGroup: "II", Disability: "child", Phone: "+7 912 345-67-89"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,139 @@
+package registry
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+
+	"shkola/internal/access"
+	"shkola/internal/audit"
+	"shkola/internal/errs"
+	"shkola/internal/identity"
+	"shkola/internal/store"
+)
+
+// stored is a person row as read, sealed values still sealed.
+type stored struct {
+	Person
+	sealed map[string]sql.NullString
+}
+
+func (s *stored) target() access.Target {
+	return access.Target{OrgIDs: []int64{s.OrgID}, PersonID: s.ID}
+}
+
+func personColumns() string {
+	cols := []string{"id", "org_id", "last_name", "first_name", "middle_name", "birth_date", "sex", "citizenship", "merged_into", "version",
+		"reg_address", "fact_address", "phone", "email"}
+	for _, f := range sealedFields() {
+		cols = append(cols, f.column())
+	}
+	return strings.Join(cols, ", ")
+}
+
+func (p *People) load(ctx context.Context, q store.Querier, id int64) (*stored, error) {
+	s := &stored{sealed: map[string]sql.NullString{}}
+	var merged sql.NullInt64
+	var reg, fact, phone, email string
+	dest := []any{&s.ID, &s.OrgID, &s.LastName, &s.FirstName, &s.MiddleName, &s.BirthDate, &s.Sex, &s.Citizenship, &merged, &s.Version,
+		&reg, &fact, &phone, &email}
+	vals := make([]sql.NullString, len(sealedFields()))
+	for i := range vals {
+		dest = append(dest, &vals[i])
+	}
+	err := q.QueryRowContext(ctx, "SELECT "+personColumns()+" FROM persons WHERE id = $1", id).Scan(dest...)
+	if store.IsNoRows(err) {
+		return nil, errs.E(errs.NotFound, "not found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i, f := range sealedFields() {
+		s.sealed[f.name] = vals[i]
+	}
+	if merged.Valid {
+		m := merged.Int64
+		s.MergedInto = &m
+	}
+	s.RegAddress, s.FactAddress, s.Phone, s.Email = &reg, &fact, &phone, &email
+	return s, nil
+}
+
+// Get returns a person in the caller's scope, with contacts, identifiers and
+// special-category fields only for roles that may see them; showing
+// identifiers or health data is audited first, so if the audit fails nothing
+// is shown.
+func (p *People) Get(ctx context.Context, id int64) (Person, error) {
+	a := identity.From(ctx)
+	s, err := p.load(ctx, p.DB.Read(), id)
+	if err != nil {
+		return Person{}, err
+	}
+	if err := p.Policy.Check(ctx, a, Resource, "read", s.target()); err != nil {
+		return Person{}, err
+	}
+	return p.reveal(ctx, a, s)
+}
+
+// reveal turns a stored row into what the actor may see.
+func (p *People) reveal(ctx context.Context, a *identity.Actor, s *stored) (Person, error) {
+	out := s.Person
+	t := s.target()
+	contact, err := p.Policy.Allowed(ctx, a, ContactFields, "read", t)
+	if err != nil {
+		return Person{}, err
+	}
+	if !contact {
+		out.RegAddress, out.FactAddress, out.Phone, out.Email = nil, nil, nil, nil
+	} else {
+		for _, f := range []**string{&out.RegAddress, &out.FactAddress, &out.Phone, &out.Email} {
+			if **f == "" {
+				*f = nil
+			}
+		}
+	}
+	for _, cat := range []struct {
+		resource string
+		action   audit.Action
+	}{{IdentityFields, audit.ReadIdentity}, {SpecialFields, audit.ReadSpecial}} {
+		ok, err := p.Policy.Allowed(ctx, a, cat.resource, "read", t)
+		if err != nil {
+			return Person{}, err
+		}
+		if !ok {
+			continue
+		}
+		var docs []Document
+		if cat.resource == IdentityFields {
+			if docs, err = p.documents(ctx, p.DB.Read(), s.ID); err != nil {
+				return Person{}, err
+			}
+		}
+		shown := len(docs) > 0
+		for _, f := range sealedFields() {
+			shown = shown || (f.category == cat.resource && s.sealed[f.name].Valid)
+		}
+		if !shown {
+			continue
+		}
+		org := s.OrgID
+		if err := p.Audit.Write(ctx, audit.Entry{Action: cat.action, Outcome: audit.Success, ObjectType: Resource,
+			ObjectID: strconv.FormatInt(s.ID, 10), OrgID: &org, PersonID: s.ID}); err != nil {
+			return Person{}, err
+		}
+		out.Documents = docs
+		for _, f := range sealedFields() {
+			v := s.sealed[f.name]
+			if f.category != cat.resource || !v.Valid {
+				continue
+			}
+			clear, err := p.Keys.DecryptString(v.String, f.aad(s.ID))
+			if err != nil {
+				return Person{}, err
+			}
+			*f.get(&out) = &clear
+		}
+	}
+	return out, nil
+}
