@@ -108,7 +108,9 @@ func validateName(v *errs.Validation, field string, s *string, required bool) {
 		v.Add(field, "required", "required")
 	case utf8.RuneCountInString(*s) > maxNameRunes:
 		v.Add(field, "max_length", "at most 100 characters")
-	case strings.IndexFunc(*s, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' && r != ' ' && r != '\'' && r != '’' && r != '.' }) >= 0:
+	case strings.IndexFunc(*s, func(r rune) bool {
+		return !unicode.IsLetter(r) && r != '-' && r != ' ' && r != '\'' && r != '’' && r != '.'
+	}) >= 0:
 		v.Add(field, "letters", "letters, spaces, hyphens and apostrophes only")
 	}
 }
