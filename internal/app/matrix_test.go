@@ -201,37 +201,6 @@ func accountProbes() map[[2]string]probe {
 	}
 }
 
-func personProbes() map[[2]string]probe {
-	onS1 := func(e *matrixEnv) int64 { return e.s1.ID }
-	onS2 := func(e *matrixEnv) int64 { return e.s2.ID }
-	scope := []access.Relationship{access.InScope}
-	read := func(t *testing.T, e *matrixEnv, tok string) (bool, string) {
-		st, _, body := e.call(t, tok, "GET", "/api/v1/persons/"+strconv.FormatInt(e.person, 10), "")
-		return verdict(t, "person read", st, body), body
-	}
-	return map[[2]string]probe{
-		{"person", "read"}: {target: onS1, unrelated: onS2, supports: scope,
-			do: func(t *testing.T, e *matrixEnv, tok string) bool { ok, _ := read(t, e, tok); return ok }},
-		{"person", "create"}: {target: onS1, unrelated: onS2, supports: scope,
-			do: func(t *testing.T, e *matrixEnv, tok string) bool {
-				st, _, body := e.call(t, tok, "POST", "/api/v1/persons",
-					fmt.Sprintf(`{"org_id":%d,"last_name":"Иванова","first_name":"Анна","birth_date":"2015-03-01","sex":"f"}`, e.s1.ID))
-				return verdict(t, "person create", st, body)
-			}},
-		// A field category is "allowed" when the fields are in the answer.
-		{"person.identity", "read"}: {target: onS1, unrelated: onS2, supports: scope,
-			do: func(t *testing.T, e *matrixEnv, tok string) bool {
-				ok, body := read(t, e, tok)
-				return ok && strings.Contains(body, `"snils":`)
-			}},
-		{"person.special", "read"}: {target: onS1, unrelated: onS2, supports: scope,
-			do: func(t *testing.T, e *matrixEnv, tok string) bool {
-				ok, body := read(t, e, tok)
-				return ok && strings.Contains(body, `"health_group":`) && strings.Contains(body, `"disability":`)
-			}},
-	}
-}
-
 func auditProbes() map[[2]string]probe {
 	return map[[2]string]probe{
 		{"audit", "read"}: {target: func(e *matrixEnv) int64 { return e.s1.ID }, unrelated: func(e *matrixEnv) int64 { return e.s2.ID },
@@ -325,8 +294,9 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	e.target = target.ID
 	officer := identity.With(ctx, &identity.Actor{AccountID: -1, Login: "setup", Grants: []identity.Grant{{Role: identity.RegionalOfficer, OrgID: e.region.ID}}})
-	p, err := s.App.People.Create(officer, registry.NewPerson{OrgID: e.s1.ID, LastName: "Петров", FirstName: "Илья", BirthDate: "2014-05-02",
-		Sex: "m", SNILS: "112-233-445 95", HealthGroup: "II", Disability: "child", Phone: "+7 912 345-67-89"})
+	p, err := s.App.People.Create(officer, registry.NewPerson{OrgID: e.s1.ID, LastName: "Петров", FirstName: "Илья", BirthDate: "2011-05-02",
+		Sex: "m", SNILS: "112-233-445 95", HealthGroup: "II", Disability: "child", Phone: "+7 912 345-67-89",
+		Documents: []registry.NewDocument{{Kind: "birth_certificate_ru", Series: "II-МЮ", Number: "123456"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -122,7 +122,9 @@ func (p *People) reveal(ctx context.Context, a *identity.Actor, s *stored) (Pers
 			ObjectID: strconv.FormatInt(s.ID, 10), OrgID: &org, PersonID: s.ID}); err != nil {
 			return Person{}, err
 		}
-		out.Documents = docs
+		if cat.resource == IdentityFields {
+			out.Documents = docs
+		}
 		for _, f := range sealedFields() {
 			v := s.sealed[f.name]
 			if f.category != cat.resource || !v.Valid {
