@@ -18,8 +18,8 @@ import (
 	"shkola/internal/audit"
 	"shkola/internal/calendar"
 	"shkola/internal/classes"
-	"shkola/internal/contingent"
 	"shkola/internal/config"
+	"shkola/internal/contingent"
 	"shkola/internal/crypt"
 	"shkola/internal/httpx"
 	"shkola/internal/org"
@@ -118,7 +118,7 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 		return nil, err
 	}
 	a.Accounts = account.NewService(db, a.Audit, a.Keys)
-	a.People = &registry.People{DB: db, Keys: a.Keys, Policy: a.Policy, Audit: a.Audit, Now: time.Now}
+	a.People = &registry.People{DB: db, Keys: a.Keys, Policy: a.Policy, Audit: a.Audit, Now: time.Now, References: personReferences()}
 	a.Admin = &account.Admin{S: a.Accounts, Policy: a.Policy}
 	a.Sessions = &account.Web{S: a.Accounts, Secure: cfg.Secure()}
 	mux := http.NewServeMux()
@@ -187,3 +187,15 @@ func openAudit(cfg *config.Config, log *slog.Logger, db *store.DB) (*audit.Log, 
 
 // Handler is the whole HTTP surface.
 func (a *App) Handler() http.Handler { return a.handler }
+
+// personReferences lists every column of another domain that holds a
+// person id, so that merging two records moves them all (registry.Merge).
+func personReferences() []registry.Reference {
+	return []registry.Reference{
+		{Table: "group_members", Column: "person_id"}, {Table: "groups", Column: "class_teacher_id"},
+		{Table: "assignments", Column: "teacher_id"}, {Table: "enrolments", Column: "person_id"},
+		{Table: "movements", Column: "person_id"}, {Table: "transfers", Column: "person_id"},
+		{Table: "employments", Column: "person_id"}, {Table: "staff_subjects", Column: "person_id"},
+		{Table: "qualifications", Column: "person_id"}, {Table: "accounts", Column: "person_id"},
+	}
+}

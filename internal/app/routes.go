@@ -36,6 +36,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	a.Site.RegisterAccount(mux, a.Sessions)
 	a.Site.RegisterAudit(mux, a.AuditRd)
 	a.Site.RegisterAccountAdmin(mux, a.Admin)
+	a.Site.RegisterPerson(mux, a.People)
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("/", a.notFound)
 }

@@ -79,11 +79,13 @@ func (p *People) Get(ctx context.Context, id int64) (Person, error) {
 // reveal turns a stored row into what the actor may see.
 func (p *People) reveal(ctx context.Context, a *identity.Actor, s *stored) (Person, error) {
 	out := s.Person
+	out.Readable = map[string]bool{Resource: true}
 	t := s.target()
 	contact, err := p.Policy.Allowed(ctx, a, ContactFields, "read", t)
 	if err != nil {
 		return Person{}, err
 	}
+	out.Readable[ContactFields] = contact
 	if !contact {
 		out.RegAddress, out.FactAddress, out.Phone, out.Email = nil, nil, nil, nil
 	} else {
@@ -104,6 +106,7 @@ func (p *People) reveal(ctx context.Context, a *identity.Actor, s *stored) (Pers
 		if !ok {
 			continue
 		}
+		out.Readable[cat.resource] = true
 		var docs []Document
 		if cat.resource == IdentityFields {
 			if docs, err = p.documents(ctx, p.DB.Read(), s.ID); err != nil {

@@ -56,7 +56,14 @@ type Person struct {
 	DisabilityCause  *string `json:"disability_cause,omitempty"`
 	LongTreatment    *string `json:"long_treatment,omitempty"`
 	AdaptedProgramme *string `json:"adapted_programme,omitempty"`
+
+	// Readable lists the field categories the caller may see, so a form can
+	// offer an empty field it may fill and leave out one it may not see.
+	Readable map[string]bool `json:"-"`
 }
+
+// FieldCategory is the matrix resource guarding a field of Person.
+func FieldCategory(field string) string { return patchCategory(field) }
 
 // Age is the person's age in whole years on a day.
 func (p Person) Age(on time.Time) int {

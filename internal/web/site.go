@@ -74,6 +74,16 @@ func NewSite(secure bool) (*Site, error) {
 		"asset": s.asset,
 		"T":     func(t *Translator, id string, data ...any) string { return t.T(id, data...) },
 		"N":     func(t *Translator, id string, n int) string { return t.N(id, n) },
+		// dict passes several values to a shared template ("key", value, …).
+		"dict": func(kv ...any) map[string]any {
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i+1 < len(kv); i += 2 {
+				k, _ := kv[i].(string)
+				m[k] = kv[i+1]
+			}
+			return m
+		},
+		"list": func(v ...string) []string { return v },
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
 	if err != nil {
