@@ -91,7 +91,8 @@ func loadDemo(ctx context.Context, a *app.App) (*demo.Summary, error) {
 	if err != nil || !empty {
 		return nil, err
 	}
-	sum, err := demo.Generate(ctx, a.DB, demo.Options{Seed: a.Cfg.DemoSeed, Size: a.Cfg.DemoSize, Accounts: a.Accounts})
+	sum, err := demo.Generate(ctx, a.DB, demo.Options{Seed: a.Cfg.DemoSeed, Size: a.Cfg.DemoSize, Accounts: a.Accounts,
+		People: a.People, Contingent: a.Contingent.S})
 	if err != nil {
 		return nil, err
 	}

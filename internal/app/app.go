@@ -21,6 +21,7 @@ import (
 	"shkola/internal/config"
 	"shkola/internal/contingent"
 	"shkola/internal/crypt"
+	"shkola/internal/directory"
 	"shkola/internal/httpx"
 	"shkola/internal/org"
 	"shkola/internal/registry"
@@ -48,7 +49,15 @@ type App struct {
 	Keys     *crypt.Keyring
 	People   *registry.People
 	OrgDir   *org.Guard
+	Calendar *calendar.Guard // academic years, periods, holidays; Calendar.S for trusted callers
+	Classes  *classes.Guard  // classes and groups; Classes.S.Graduate is the contingent's rollover hook
+	Staff    *staff.Guard
+	Dirs     *directory.Guard // reference directories; Dirs.S for other domains' code checks
 	handler  http.Handler
+
+	// Contingent records movements; Contingent.S is for trusted callers
+	// (the classes rollover's graduations, the demo, imports).
+	Contingent *contingent.Guard
 }
 
 // Migrations lists every domain's migration set in dependency order: a
@@ -57,6 +66,7 @@ func Migrations() []store.MigrationSet {
 	return []store.MigrationSet{
 		store.PlatformMigrations(),
 		org.Migrations(),
+		directory.Migrations(),
 		audit.Migrations(),
 		account.Migrations(),
 		registry.Migrations(),
@@ -113,12 +123,18 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	a.Policy.Relate(access.ClassTeacherOf, classes.ClassTeacherOf, classes.ClassTeacherOfSQL)
 	a.Policy.Relate(access.Teaches, classes.Teaches, classes.TeachesSQL)
 	a.OrgDir = &org.Guard{S: a.Orgs, Policy: a.Policy, Audit: a.Audit}
+	a.Dirs = &directory.Guard{S: directory.NewService(db), Policy: a.Policy, Audit: a.Audit}
 	a.AuditRd = &audit.Reader{Log: a.Audit, Policy: a.Policy}
+	a.Contingent = &contingent.Guard{S: &contingent.Service{DB: db, Audit: a.Audit, Now: time.Now, LostAfterDays: cfg.LostAfterDays}, Policy: a.Policy}
+	a.Staff = &staff.Guard{S: &staff.Service{DB: db, Now: time.Now, Known: a.Dirs.S.Has}, Policy: a.Policy, Audit: a.Audit}
 	if a.Keys, err = openKeys(cfg, log); err != nil {
 		return nil, err
 	}
 	a.Accounts = account.NewService(db, a.Audit, a.Keys)
 	a.People = &registry.People{DB: db, Keys: a.Keys, Policy: a.Policy, Audit: a.Audit, Now: time.Now, References: personReferences()}
+	a.Calendar = &calendar.Guard{S: calendar.NewService(db), Policy: a.Policy, Audit: a.Audit}
+	a.Classes = &classes.Guard{S: &classes.Service{DB: db, Now: time.Now, Calendar: a.Calendar.S, Known: a.Dirs.S.Has}, Policy: a.Policy, Audit: a.Audit}
+	a.Classes.S.Graduate = a.Contingent.S.GraduateClass // the rollover graduates through the contingent, in its transaction
 	a.Admin = &account.Admin{S: a.Accounts, Policy: a.Policy}
 	a.Sessions = &account.Web{S: a.Accounts, Secure: cfg.Secure()}
 	mux := http.NewServeMux()
@@ -195,7 +211,7 @@ func personReferences() []registry.Reference {
 		{Table: "group_members", Column: "person_id"}, {Table: "groups", Column: "class_teacher_id"},
 		{Table: "assignments", Column: "teacher_id"}, {Table: "enrolments", Column: "person_id"},
 		{Table: "movements", Column: "person_id"}, {Table: "transfers", Column: "person_id"},
-		{Table: "employments", Column: "person_id"}, {Table: "staff_subjects", Column: "person_id"},
+		{Table: "employments", Column: "person_id"}, {Table: "staff_subjects", Column: "person_id", Key: "subject"},
 		{Table: "qualifications", Column: "person_id"}, {Table: "accounts", Column: "person_id"},
 	}
 }

@@ -26,6 +26,11 @@ func (a *App) routes(mux *http.ServeMux) {
 	api.RegisterAccount(a.API, a.Accounts, a.Admin)
 	api.RegisterAudit(a.API, a.AuditRd)
 	api.RegisterPerson(a.API, a.People)
+	api.RegisterCalendar(a.API, a.Calendar)
+	api.RegisterClasses(a.API, a.Classes)
+	api.RegisterContingent(a.API, a.Contingent)
+	api.RegisterStaff(a.API, a.Staff)
+	api.RegisterDirectory(a.API, a.Dirs)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
 	})
@@ -37,6 +42,9 @@ func (a *App) routes(mux *http.ServeMux) {
 	a.Site.RegisterAudit(mux, a.AuditRd)
 	a.Site.RegisterAccountAdmin(mux, a.Admin)
 	a.Site.RegisterPerson(mux, a.People)
+	a.Site.RegisterContingent(mux, a.Contingent)
+	a.Site.RegisterStaff(mux, a.Staff, a.OrgDir, a.Dirs.S)
+	a.Site.RegisterDirectory(mux, a.Dirs)
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("/", a.notFound)
 }

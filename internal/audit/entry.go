@@ -39,6 +39,9 @@ const (
 	AuditRead       Action = "audit.read"
 	AccessDenied    Action = "access.denied"
 	PersonMerge     Action = "person.merge"
+	MovementRecord  Action = "movement.record"  // admission, transfer, departure… of a pupil
+	TransferAccept  Action = "transfer.accept"  // the receiving school confirms an arrival
+	TransferDecline Action = "transfer.decline" // the receiving school refuses a transfer
 )
 
 // Actions is the whole catalogue; Append refuses anything else.
@@ -46,7 +49,8 @@ var Actions = []Action{Login, LoginFailed, Logout, SecondFactor, PasswordChange,
 	AccountCreate, AccountDisable, AccountEnable, GrantAdd, GrantRevoke, SessionRevoke,
 	ReadSpecial, ReadIdentity, Export, BulkRead, RecordCreate, RecordUpdate, RecordDelete,
 	PeriodClose, PeriodReopen, GuardianLink, ConsentChange, APIClientChange, Import, Backup,
-	Restore, ConfigChange, KeyRotate, AuditRead, AccessDenied, PersonMerge}
+	Restore, ConfigChange, KeyRotate, AuditRead, AccessDenied, PersonMerge,
+	MovementRecord, TransferAccept, TransferDecline}
 
 // Valid reports whether a is in the catalogue.
 func (a Action) Valid() bool {

@@ -29,6 +29,9 @@ type Config struct {
 	MaxBody     int64         // SHKOLA_MAX_BODY: bytes of request body accepted
 	ShutdownFor time.Duration // SHKOLA_SHUTDOWN_TIMEOUT
 	AuditKey    string        // SHKOLA_AUDIT_KEY: Ed25519 key file that signs audit checkpoints
+	// LostAfterDays (SHKOLA_LOST_AFTER_DAYS): a pupil who departed and has
+	// not arrived anywhere for longer is listed as "whereabouts unknown".
+	LostAfterDays int
 
 	envErrs []error // unparsable SHKOLA_* values, reported by Check
 }
@@ -50,6 +53,7 @@ func Register(fs *flag.FlagSet, cfg *Config) {
 	str(&cfg.DemoSize, "demo-size", "SHKOLA_DEMO_SIZE", "small", "demo region size: small, district or region")
 	fs.Int64Var(&cfg.DemoSeed, "demo-seed", cfg.envInt("SHKOLA_DEMO_SEED", 1), "demo generator seed ($SHKOLA_DEMO_SEED)")
 	fs.Int64Var(&cfg.MaxBody, "max-body", cfg.envInt("SHKOLA_MAX_BODY", 1<<20), "largest request body in bytes, uploads excepted ($SHKOLA_MAX_BODY)")
+	fs.IntVar(&cfg.LostAfterDays, "lost-after-days", int(cfg.envInt("SHKOLA_LOST_AFTER_DAYS", 30)), "days after a departure without an arrival until the pupil is listed as whereabouts unknown ($SHKOLA_LOST_AFTER_DAYS)")
 	fs.DurationVar(&cfg.ShutdownFor, "shutdown-timeout", cfg.envDuration("SHKOLA_SHUTDOWN_TIMEOUT", 15*time.Second), "how long in-flight requests may finish on SIGTERM ($SHKOLA_SHUTDOWN_TIMEOUT)")
 }
 
@@ -73,6 +77,12 @@ func (c *Config) Check() error {
 	}
 	if c.MaxBody <= 0 {
 		return fmt.Errorf("SHKOLA_MAX_BODY / --max-body: must be positive")
+	}
+	switch {
+	case c.LostAfterDays == 0: // a Config built in code without it
+		c.LostAfterDays = 30
+	case c.LostAfterDays < 0 || c.LostAfterDays > 3650:
+		return fmt.Errorf("SHKOLA_LOST_AFTER_DAYS / --lost-after-days: %d is not from 1 to 3650", c.LostAfterDays)
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Listen

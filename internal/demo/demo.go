@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"shkola/internal/account"
+	"shkola/internal/contingent"
 	"shkola/internal/org"
+	"shkola/internal/registry"
 	"shkola/internal/store"
 )
 
@@ -22,6 +24,11 @@ type Options struct {
 	Size string // small, district, region
 	// Accounts, when set, makes the demo accounts (one per role to try).
 	Accounts *account.Service
+	// People and Contingent, when set, fill the classes with pupils and
+	// guardians and give them a history of movements (they need the key
+	// ring that seals identifiers, so a bare database gets none).
+	People     *registry.People
+	Contingent *contingent.Service
 }
 
 // Size is how much of each thing a named size makes.
@@ -77,11 +84,13 @@ func (s Summary) String() string {
 
 // Gen is the state the steps share.
 type Gen struct {
-	R        *rand.Rand
-	Accounts *account.Service
-	Size     Size
-	Names    *Names
-	Sum      *Summary
+	R          *rand.Rand
+	Accounts   *account.Service
+	People     *registry.People
+	Contingent *contingent.Service
+	Size       Size
+	Names      *Names
+	Sum        *Summary
 
 	Region         org.Organisation
 	Municipalities []org.Organisation
@@ -99,6 +108,10 @@ type Step struct {
 func steps() []Step {
 	return []Step{
 		{"organisations", genOrganisations},
+		{"classes", genClasses},
+		{"people", genPeople},
+		{"staff", genStaff},
+		{"teaching", genTeaching},
 		{"accounts", genAccounts},
 	}
 }
@@ -112,7 +125,8 @@ func Generate(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 	}
 	start := time.Now()
 	sum := Summary{Counts: map[string]int{}}
-	g := &Gen{R: rand.New(rand.NewPCG(uint64(opt.Seed), 0x5348_4b4f_4c41)), Size: size, Sum: &sum, Accounts: opt.Accounts}
+	g := &Gen{R: rand.New(rand.NewPCG(uint64(opt.Seed), 0x5348_4b4f_4c41)), Size: size, Sum: &sum, Accounts: opt.Accounts,
+		People: opt.People, Contingent: opt.Contingent}
 	g.Names = NewNames(g.R)
 	err := db.WithTx(ctx, func(tx *store.Tx) error {
 		for _, s := range steps() {

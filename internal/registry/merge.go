@@ -87,6 +87,11 @@ func (p *People) Merge(ctx context.Context, into, from int64) (Person, error) {
 			return errs.Field(errs.Conflict, "from", "merged", "one of the records has already been merged")
 		}
 		for _, r := range p.References {
+			if r.Key != "" {
+				if _, err := tx.ExecContext(ctx, "DELETE FROM "+r.Table+" WHERE "+r.Column+" = $1 AND "+r.Key+" IN (SELECT "+r.Key+" FROM "+r.Table+" WHERE "+r.Column+" = $2)", from, into); err != nil {
+					return err
+				}
+			}
 			if _, err := tx.ExecContext(ctx, "UPDATE "+r.Table+" SET "+r.Column+" = $1 WHERE "+r.Column+" = $2", into, from); err != nil {
 				if store.IsUniqueViolation(err) {
 					return errs.Field(errs.Conflict, "from", "overlap", "both records have an active "+strings.ReplaceAll(r.Table, "_", " ")+" that cannot be combined; end one first")

@@ -120,7 +120,9 @@ type People struct {
 	References []Reference
 }
 
-// Reference is a column of another domain holding a person id.
-type Reference struct{ Table, Column string }
+// Reference is a column of another domain holding a person id. With Key,
+// the table holds at most one row per person and key: rows of the merged
+// record whose key the survivor already has are folded into the survivor's.
+type Reference struct{ Table, Column, Key string }
 
 func (p *People) now() time.Time { return p.Now().UTC().Truncate(time.Microsecond) }
