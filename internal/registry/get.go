@@ -142,3 +142,11 @@ func (p *People) reveal(ctx context.Context, a *identity.Actor, s *stored) (Pers
 	}
 	return out, nil
 }
+
+// May reports whether the caller may do action on resource for p, so that
+// pages offer only the forms that would be accepted (the service still
+// decides on submit).
+func (p *People) May(ctx context.Context, resource, action string, person Person) bool {
+	ok, err := p.Policy.Allowed(ctx, identity.From(ctx), resource, action, access.Target{OrgIDs: []int64{person.OrgID}, PersonID: person.ID})
+	return err == nil && ok
+}

@@ -177,6 +177,8 @@ type personCardData struct {
 	Children  []registry.Guardianship
 	Link      *personForm // the guardian link form, with its errors
 	Age       int
+	CanEdit   bool // some field category may be changed
+	CanLink   bool
 }
 
 func (h personPages) card(w http.ResponseWriter, r *http.Request) {
@@ -195,7 +197,10 @@ func (h personPages) renderCard(w http.ResponseWriter, r *http.Request, status i
 		h.site.Fail(w, r, err)
 		return
 	}
-	d := &personCardData{P: p, Link: link, Age: p.Age(h.p.Now())}
+	d := &personCardData{P: p, Link: link, Age: p.Age(h.p.Now()), CanLink: h.p.May(ctx, registry.GuardianResource, "create", p)}
+	for _, cat := range []string{registry.Resource, registry.ContactFields, registry.IdentityFields, registry.SpecialFields} {
+		d.CanEdit = d.CanEdit || h.p.May(ctx, cat, "update", p)
+	}
 	// Links the caller may not read are simply not shown.
 	if d.Guardians, err = h.p.Guardians(ctx, id); err != nil && !hidden(err) {
 		h.site.Fail(w, r, err)
