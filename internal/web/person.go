@@ -45,8 +45,8 @@ type personForm struct {
 	ID      int64
 	Version int64
 	Shown   map[string]bool // fields on an edit form: those the caller may see
-	Kinds   []string // guardian kinds, for the link form
-	Docs    []string // document kinds
+	Kinds   []string        // guardian kinds, for the link form
+	Docs    []string        // document kinds
 }
 
 func newPersonForm() *personForm {
