@@ -26,6 +26,8 @@ type DB struct {
 	R      *sql.DB
 	// Location says where the data is, for logs and errors (never a password).
 	Location string
+	// Queries counts what both pools send to the database (count.go).
+	Queries *QueryCounter
 }
 
 // Open connects to url: a postgres:// or postgresql:// URL selects
@@ -52,7 +54,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if err := writable(dir); err != nil {
 		return nil, fmt.Errorf("database directory %s is not writable: %w", dir, err)
 	}
-	w, err := sql.Open("sqlite", sqliteDSN(path, false))
+	qc := &QueryCounter{}
+	w, err := openCounted("sqlite", sqliteDSN(path, false), qc)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
@@ -67,18 +70,19 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite %s: enable WAL: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", sqliteDSN(path, true))
+	r, err := openCounted("sqlite", sqliteDSN(path, true), qc)
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(max(4, 2*runtime.NumCPU()))
 	r.SetMaxIdleConns(max(4, 2*runtime.NumCPU()))
-	return &DB{Engine: SQLite, W: w, R: r, Location: path}, nil
+	return &DB{Engine: SQLite, W: w, R: r, Location: path, Queries: qc}, nil
 }
 
 func openPostgres(ctx context.Context, url string) (*DB, error) {
-	db, err := sql.Open("pgx", url)
+	qc := &QueryCounter{}
+	db, err := openCounted("pgx", url, qc)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
@@ -92,7 +96,7 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres %s is unreachable: %w", loc, err)
 	}
-	return &DB{Engine: Postgres, W: db, R: db, Location: loc}, nil
+	return &DB{Engine: Postgres, W: db, R: db, Location: loc, Queries: qc}, nil
 }
 
 // Close closes both pools.

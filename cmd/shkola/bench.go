@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	"shkola/internal/bench"
+	"shkola/internal/store"
+)
+
+// runBench measures the scenarios of internal/bench on fresh databases and
+// prints one table (docs/PERFORMANCE.md).
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
+	o := bench.Options{Progress: stderr}
+	var engines, scenarios, cpuProfile string
+	var traceSQL bool
+	fs := flag.NewFlagSet("shkola bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.Size, "size", "small", "demo region size: small, district or region")
+	fs.Int64Var(&o.Seed, "seed", 1, "demo generator seed")
+	fs.StringVar(&engines, "engines", "sqlite,postgres", "engines, comma-separated: sqlite, postgres")
+	fs.StringVar(&scenarios, "scenarios", "", "scenarios, comma-separated (default all: "+strings.Join(bench.Names(), ", ")+")")
+	fs.DurationVar(&o.Duration, "duration", 10*time.Second, "measured time of each run (each scenario, engine, and its SQL baseline)")
+	fs.DurationVar(&o.Warmup, "warmup", 2*time.Second, "unmeasured time before each run")
+	fs.IntVar(&o.Concurrency, "concurrency", 4*runtime.GOMAXPROCS(0), "clients at once")
+	fs.StringVar(&o.PGAdmin, "pg", bench.DefaultPG, "PostgreSQL server where a fresh database shkola_bench_* is made and dropped")
+	fs.BoolVar(&o.Quick, "quick", false, "smoke run: 500ms runs, 100ms warm-up, fewer records set up (unless --duration/--warmup say otherwise)")
+	fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
+	fs.BoolVar(&traceSQL, "trace", false, "print the SQL statements of one operation of each scenario and its baseline to stderr")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "shkola bench: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	if o.Quick {
+		if !flagSet(args, "duration") {
+			o.Duration = 500 * time.Millisecond
+		}
+		if !flagSet(args, "warmup") {
+			o.Warmup = 100 * time.Millisecond
+		}
+	}
+	for _, e := range splitList(engines) {
+		o.Engines = append(o.Engines, store.Engine(e))
+	}
+	o.Scenarios = splitList(scenarios)
+	if traceSQL {
+		o.Trace = stderr
+	}
+	if err := o.Check(); err != nil {
+		return err
+	}
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return err
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			err = errors.Join(err, f.Close())
+		}()
+	}
+	rep, err := bench.Run(ctx, o)
+	if err != nil {
+		return err
+	}
+	rep.Print(stdout)
+	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

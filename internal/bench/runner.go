@@ -1,0 +1,128 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"shkola/internal/store"
+)
+
+// Runner drives an operation with concurrent workers for a while.
+type Runner struct {
+	Concurrency int
+	Duration    time.Duration
+	Warmup      time.Duration
+	Counter     *store.QueryCounter // the database's, for round trips per operation
+
+	seq atomic.Int64 // operation numbers, unique across every run of this Runner
+}
+
+// Measurement is what one run saw.
+type Measurement struct {
+	Ops      int
+	Elapsed  time.Duration
+	P50, P99 time.Duration
+	Queries  store.QueryCounts // during the measured part
+	Memory   Memory            // of the whole process: server, clients and baseline alike
+}
+
+// OpsPerSec is the throughput.
+func (m Measurement) OpsPerSec() float64 {
+	if m.Elapsed <= 0 {
+		return 0
+	}
+	return float64(m.Ops) / m.Elapsed.Seconds()
+}
+
+// TripsPerOp is the database round trips per operation.
+func (m Measurement) TripsPerOp() float64 {
+	if m.Ops == 0 {
+		return 0
+	}
+	return float64(m.Queries.RoundTrips()) / float64(m.Ops)
+}
+
+// Measure warms up, then runs op on Concurrency workers until Duration has
+// passed, and reports throughput, latency percentiles, round trips and
+// memory. The first failing operation stops the run and is the error.
+func (r *Runner) Measure(ctx context.Context, op func(ctx context.Context, i int) error) (Measurement, error) {
+	if r.Warmup > 0 {
+		if _, _, err := r.drive(ctx, r.Warmup, op); err != nil {
+			return Measurement{}, fmt.Errorf("warm-up: %w", err)
+		}
+	}
+	// Hand freed memory back so the peak is this run's own.
+	debug.FreeOSMemory()
+	resetPeak := ResetPeakRSS()
+	before := r.Counter.Read()
+	lat, elapsed, err := r.drive(ctx, r.Duration, op)
+	if err != nil {
+		return Measurement{}, err
+	}
+	m := Measurement{Ops: len(lat), Elapsed: elapsed, Queries: r.Counter.Read().Sub(before), Memory: ReadMemory()}
+	m.Memory.PeakSinceStart = resetPeak != nil
+	slices.Sort(lat)
+	m.P50, m.P99 = percentile(lat, 0.50), percentile(lat, 0.99)
+	return m, nil
+}
+
+// drive runs op on the workers for d and returns every latency and the
+// time from start until the last operation finished.
+func (r *Runner) drive(ctx context.Context, d time.Duration, op func(ctx context.Context, i int) error) ([]time.Duration, time.Duration, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	workers := max(1, r.Concurrency)
+	lats := make([][]time.Duration, workers)
+	start := time.Now()
+	deadline := start.Add(d)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			own := make([]time.Duration, 0, 1024)
+			for ctx.Err() == nil {
+				i := int(r.seq.Add(1))
+				t0 := time.Now()
+				if err := op(ctx, i); err != nil {
+					if ctx.Err() == nil {
+						cancel(fmt.Errorf("operation %d: %w", i, err))
+					}
+					break
+				}
+				t1 := time.Now()
+				own = append(own, t1.Sub(t0))
+				if !t1.Before(deadline) {
+					break
+				}
+			}
+			lats[w] = own
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if err := context.Cause(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return nil, 0, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, 0, err
+	}
+	var all []time.Duration
+	for _, l := range lats {
+		all = append(all, l...)
+	}
+	return all, elapsed, nil
+}
+
+// percentile of sorted latencies (nearest rank).
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted))*p+0.5) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}

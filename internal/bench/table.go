@@ -1,0 +1,46 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"time"
+)
+
+// Print writes the report: one line on the conditions, one per dataset, and
+// the table.
+func (r *Report) Print(w io.Writer) {
+	o := r.Options
+	fmt.Fprintf(w, "shkola bench %s: size %s, %d clients, %s per run after %s warm-up, %d CPUs (GOMAXPROCS %d), %s, load average %s at start, %s at end\n",
+		r.Started.UTC().Format("2006-01-02 15:04 UTC"), o.Size, o.Concurrency, o.Duration, o.Warmup,
+		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), r.LoadStart, r.LoadEnd)
+	for _, l := range r.Datasets {
+		fmt.Fprintf(w, "%s: demo region generated in %s: %s\n", l.Engine, l.Demo.Took.Round(time.Millisecond), l.Demo)
+	}
+	fmt.Fprintln(w)
+	const line = "%-14s %-8s %8s %8s %8s %8s %8s %7s %7s\n"
+	fmt.Fprintf(w, line, "scenario", "engine", "ops/s", "p50 ms", "p99 ms", "trips/op", "peak MB", "RSS MB", "vs SQL")
+	since := false
+	for _, row := range r.Rows {
+		name, ratio := row.Scenario, "-"
+		if row.Baseline {
+			name = "  SQL baseline"
+		} else if row.Ratio > 0 {
+			ratio = fmt.Sprintf("%.0f%%", 100*row.Ratio)
+		}
+		m := row.M
+		peak := fmt.Sprintf("%d", m.Memory.PeakRSS>>20)
+		if m.Memory.PeakSinceStart {
+			peak += "*"
+			since = true
+		}
+		fmt.Fprintf(w, line, name, row.Engine, fmt.Sprintf("%.0f", m.OpsPerSec()), fmt.Sprintf("%.2f", ms(m.P50)),
+			fmt.Sprintf("%.2f", ms(m.P99)), fmt.Sprintf("%.1f", m.TripsPerOp()), peak, fmt.Sprintf("%d", m.Memory.RSS>>20), ratio)
+	}
+	if since {
+		fmt.Fprintln(w, "* the peak could not be reset before the run: it is the process's peak so far")
+	}
+	fmt.Fprintln(w, "\nMemory is the whole process (server, clients and baseline share it); peak is per run. \"vs SQL\" is ops/s as a share of the SQL baseline's.")
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
