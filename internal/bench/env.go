@@ -85,7 +85,8 @@ func Start(ctx context.Context, eng store.Engine, o Options) (env *Env, err erro
 	if env.App, err = app.New(cfg, log, db); err != nil {
 		return env, err
 	}
-	if env.Demo, err = demo.Generate(ctx, db, demo.Options{Seed: o.Seed, Size: o.Size, Accounts: env.App.Accounts}); err != nil {
+	if env.Demo, err = demo.Generate(ctx, db, demo.Options{Seed: o.Seed, Size: o.Size, Accounts: env.App.Accounts,
+		People: env.App.People, Contingent: env.App.Contingent.S}); err != nil {
 		return env, err
 	}
 	if err := env.serve(ctx, log); err != nil {
