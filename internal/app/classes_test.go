@@ -45,9 +45,9 @@ func TestYearClassesAndRollover(t *testing.T) {
 	}
 	c5, c11 := mkClass(5), mkClass(11)
 	for body, want := range map[string]string{
-		fmt.Sprintf(`{"year_id":%d,"kind":"class","parallel":5,"letter":"А"}`, year):                 `"rule":"unique"`,
-		fmt.Sprintf(`{"year_id":%d,"kind":"class","parallel":5,"letter":"Б","capacity":99}`, year):   `"field":"capacity"`,
-		fmt.Sprintf(`{"year_id":%d,"kind":"class","parallel":14,"letter":"Б"}`, year):                `"field":"parallel"`,
+		fmt.Sprintf(`{"year_id":%d,"kind":"class","parallel":5,"letter":"А"}`, year):                `"rule":"unique"`,
+		fmt.Sprintf(`{"year_id":%d,"kind":"class","parallel":5,"letter":"Б","capacity":99}`, year):  `"field":"capacity"`,
+		fmt.Sprintf(`{"year_id":%d,"kind":"class","parallel":14,"letter":"Б"}`, year):               `"field":"parallel"`,
 		fmt.Sprintf(`{"year_id":%d,"kind":"class","parallel":6,"letter":"Б","level":"mars"}`, year): `"field":"level"`,
 	} {
 		if st, out := post("/api/v1/classes", body); (st != 422 && st != 409) || !strings.Contains(out, want) {
