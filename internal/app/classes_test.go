@@ -1,11 +1,14 @@
 package app_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
+	"shkola/internal/apptest"
+	"shkola/internal/identity"
 	"shkola/internal/registry"
 )
 
@@ -109,5 +112,53 @@ func TestYearClassesAndRollover(t *testing.T) {
 	}
 	if st, body = post(fmt.Sprintf("/api/v1/years/%d/rollover", year), `{}`); st < 400 || st >= 500 {
 		t.Errorf("second rollover: %d %s", st, body)
+	}
+}
+
+// The class pages for an inspector: the organisation card links to its
+// classes and calendar, the list shows the class, the card its pupils.
+func TestClassPages(t *testing.T) {
+	w := newRegistryWorld(t)
+	st, _, body := w.call(t, w.admin, "POST", fmt.Sprintf("/api/v1/organisations/%d/years", w.school.ID),
+		`{"starts_on":"2026-09-01","ends_on":"2027-05-31","period_kind":"trimester","status":"current"}`)
+	if st != 201 {
+		t.Fatalf("year: %d %s", st, body)
+	}
+	var y struct{ ID int64 }
+	_ = json.Unmarshal([]byte(body), &y)
+	st, _, body = w.call(t, w.admin, "POST", "/api/v1/classes", fmt.Sprintf(`{"year_id":%d,"kind":"class","parallel":7,"letter":"Б"}`, y.ID))
+	var c struct{ ID int64 }
+	if err := json.Unmarshal([]byte(body), &c); st != 201 || err != nil {
+		t.Fatalf("class: %d %s", st, body)
+	}
+	p := w.person(t, registry.NewPerson{LastName: "Гусева", FirstName: "Алла", BirthDate: "2013-01-01", Sex: "f"})
+	if st, _, body = w.call(t, w.admin, "POST", fmt.Sprintf("/api/v1/persons/%d/movements", p), fmt.Sprintf(
+		`{"kind":"admission","date":"2026-09-01","org_id":%d,"class_id":%d,"basis_number":"1-у","basis_date":"2026-08-30"}`, w.school.ID, c.ID)); st != 201 {
+		t.Fatalf("admission: %d %s", st, body)
+	}
+	_, code, err := w.s.App.Accounts.Create(context.Background(), "anna.k", []identity.Grant{{Role: identity.Inspector, OrgID: w.school.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.App.Accounts.Activate(context.Background(), code, pw); err != nil {
+		t.Fatal(err)
+	}
+	cl := w.s.Client()
+	login(t, w.s, cl, "anna.k", pw)
+	org := fmt.Sprintf("/orgs/%d", w.school.ID)
+	for path, want := range map[string]string{
+		org:                              `href="` + org + `/classes"`,
+		org + "/classes":                 fmt.Sprintf(`<a href="/classes/%d">7Б</a>`, c.ID),
+		org + "/calendar":                "2026/2027",
+		fmt.Sprintf("/classes/%d", c.ID): "Гусева Алла",
+	} {
+		st, _, body := apptest.Do(t, cl, "GET", w.s.URL+path, nil)
+		if st != 200 || !strings.Contains(body, want) {
+			t.Errorf("%s: %d, want %q", path, st, want)
+		}
+	}
+	// The inspector reads but is offered no form to add a class.
+	if _, _, body := apptest.Do(t, cl, "GET", w.s.URL+org+"/classes", nil); strings.Contains(body, `action="`+org+`/classes"`) {
+		t.Error("the inspector is offered the new-class form")
 	}
 }

@@ -42,6 +42,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	a.Site.RegisterAudit(mux, a.AuditRd)
 	a.Site.RegisterAccountAdmin(mux, a.Admin)
 	a.Site.RegisterPerson(mux, a.People)
+	a.Site.RegisterClasses(mux, a.Calendar, a.Classes)
 	a.Site.RegisterContingent(mux, a.Contingent)
 	a.Site.RegisterStaff(mux, a.Staff, a.OrgDir, a.Dirs.S)
 	a.Site.RegisterDirectory(mux, a.Dirs)
