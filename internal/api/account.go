@@ -85,11 +85,7 @@ func (h accountAdmin) list(w http.ResponseWriter, r *http.Request) {
 		Fail(w, r, err)
 		return
 	}
-	out := List[account.Account]{Items: items}
-	if len(items) > 0 {
-		out.Next = NextCursor(len(items), page.Limit, items[len(items)-1].ID)
-	}
-	Write(w, r, http.StatusOK, out)
+	WritePage(w, r, items, page.Limit, func(v account.Account) int64 { return v.ID })
 }
 
 func (h accountAdmin) create(w http.ResponseWriter, r *http.Request) {

@@ -79,11 +79,7 @@ func (h classHandlers) list(w http.ResponseWriter, r *http.Request) {
 		Fail(w, r, err)
 		return
 	}
-	out := List[classes.Summary]{Items: items}
-	if len(items) > 0 {
-		out.Next = NextCursor(len(items), page.Limit, items[len(items)-1].ID)
-	}
-	Write(w, r, http.StatusOK, out)
+	WritePage(w, r, items, page.Limit, func(v classes.Summary) int64 { return v.ID })
 }
 
 func (h classHandlers) create(w http.ResponseWriter, r *http.Request) {

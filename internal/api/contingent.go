@@ -81,11 +81,7 @@ func writeMovements(w http.ResponseWriter, r *http.Request, items []contingent.M
 		Fail(w, r, err)
 		return
 	}
-	out := List[contingent.Movement]{Items: items}
-	if len(items) > 0 {
-		out.Next = NextCursor(len(items), page.Limit, items[len(items)-1].ID)
-	}
-	Write(w, r, http.StatusOK, out)
+	WritePage(w, r, items, page.Limit, func(v contingent.Movement) int64 { return v.ID })
 }
 
 func (h contingentHandlers) enrolment(w http.ResponseWriter, r *http.Request) {
@@ -124,11 +120,7 @@ func writeTransfers(w http.ResponseWriter, r *http.Request, items []contingent.T
 		Fail(w, r, err)
 		return
 	}
-	out := List[contingent.Transfer]{Items: items}
-	if len(items) > 0 {
-		out.Next = NextCursor(len(items), page.Limit, items[len(items)-1].ID)
-	}
-	Write(w, r, http.StatusOK, out)
+	WritePage(w, r, items, page.Limit, func(v contingent.Transfer) int64 { return v.ID })
 }
 
 func (h contingentHandlers) transfers(w http.ResponseWriter, r *http.Request) {

@@ -76,3 +76,21 @@ func PathID(r *http.Request, name string) (int64, error) {
 	}
 	return id, nil
 }
+
+// ByID serves a route about one object: the {id} of the path, one call,
+// its result with status (or the error as a problem).
+func ByID[T any](status int, f func(r *http.Request, id int64) (T, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := PathID(r, "id")
+		if err != nil {
+			Fail(w, r, err)
+			return
+		}
+		out, err := f(r, id)
+		if err != nil {
+			Fail(w, r, err)
+			return
+		}
+		Write(w, r, status, out)
+	}
+}

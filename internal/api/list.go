@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/base64"
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"strconv"
 
@@ -102,4 +103,14 @@ func Filters(q url.Values, allowed map[string]func(string) bool, reserved ...str
 		out[key] = vals[0]
 	}
 	return out, v.Err()
+}
+
+// WritePage answers a list: the items and, when the page is full, the
+// cursor after the last one's key.
+func WritePage[T any](w http.ResponseWriter, r *http.Request, items []T, limit int, key func(T) int64) {
+	out := List[T]{Items: items}
+	if len(items) > 0 {
+		out.Next = NextCursor(len(items), limit, key(items[len(items)-1]))
+	}
+	Write(w, r, http.StatusOK, out)
 }

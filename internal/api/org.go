@@ -97,11 +97,7 @@ func (h orgHandlers) list(w http.ResponseWriter, r *http.Request) {
 		Fail(w, r, err)
 		return
 	}
-	out := List[org.Organisation]{Items: items}
-	if len(items) > 0 {
-		out.Next = NextCursor(len(items), page.Limit, items[len(items)-1].ID)
-	}
-	Write(w, r, http.StatusOK, out)
+	WritePage(w, r, items, page.Limit, func(v org.Organisation) int64 { return v.ID })
 }
 
 func (h orgHandlers) get(w http.ResponseWriter, r *http.Request) {

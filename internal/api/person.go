@@ -18,9 +18,9 @@ func RegisterPerson(rt *Router, p *registry.People) {
 	rt.Handle("PATCH", "/persons/{id}", h.update)
 	rt.Handle("POST", "/persons/{id}/documents", h.addDocument)
 	rt.Handle("POST", "/persons/{id}/merge", h.merge)
-	rt.Handle("GET", "/persons/{id}/guardians", h.guardians)
+	rt.Handle("GET", "/persons/{id}/guardians", ByID(http.StatusOK, h.guardians))
 	rt.Handle("POST", "/persons/{id}/guardians", h.link)
-	rt.Handle("GET", "/persons/{id}/children", h.children)
+	rt.Handle("GET", "/persons/{id}/children", ByID(http.StatusOK, h.children))
 	rt.Handle("POST", "/guardianships/{id}/end", h.endLink)
 }
 
@@ -55,11 +55,7 @@ func (h personHandlers) list(w http.ResponseWriter, r *http.Request) {
 		Fail(w, r, err)
 		return
 	}
-	out := List[registry.Summary]{Items: items}
-	if len(items) > 0 {
-		out.Next = NextCursor(len(items), page.Limit, items[len(items)-1].ID)
-	}
-	Write(w, r, http.StatusOK, out)
+	WritePage(w, r, items, page.Limit, func(s registry.Summary) int64 { return s.ID })
 }
 
 func (h personHandlers) create(w http.ResponseWriter, r *http.Request) {
@@ -149,32 +145,14 @@ func (h personHandlers) merge(w http.ResponseWriter, r *http.Request) {
 	writeVersioned(w, r, out, out.Version, err)
 }
 
-func (h personHandlers) guardians(w http.ResponseWriter, r *http.Request) {
-	id, err := PathID(r, "id")
-	if err != nil {
-		Fail(w, r, err)
-		return
-	}
+func (h personHandlers) guardians(r *http.Request, id int64) (List[registry.Guardianship], error) {
 	items, err := h.p.Guardians(r.Context(), id)
-	if err != nil {
-		Fail(w, r, err)
-		return
-	}
-	Write(w, r, http.StatusOK, List[registry.Guardianship]{Items: items})
+	return List[registry.Guardianship]{Items: items}, err
 }
 
-func (h personHandlers) children(w http.ResponseWriter, r *http.Request) {
-	id, err := PathID(r, "id")
-	if err != nil {
-		Fail(w, r, err)
-		return
-	}
+func (h personHandlers) children(r *http.Request, id int64) (List[registry.Guardianship], error) {
 	items, err := h.p.Children(r.Context(), id)
-	if err != nil {
-		Fail(w, r, err)
-		return
-	}
-	Write(w, r, http.StatusOK, List[registry.Guardianship]{Items: items})
+	return List[registry.Guardianship]{Items: items}, err
 }
 
 func (h personHandlers) link(w http.ResponseWriter, r *http.Request) {
