@@ -25,6 +25,7 @@ import (
 	"shkola/internal/httpx"
 	"shkola/internal/org"
 	"shkola/internal/registry"
+	"shkola/internal/schedule"
 	"shkola/internal/staff"
 	"shkola/internal/store"
 	"shkola/internal/web"
@@ -74,6 +75,7 @@ func Migrations() []store.MigrationSet {
 		classes.Migrations(),
 		staff.Migrations(),
 		contingent.Migrations(),
+		schedule.Migrations(),
 	}
 }
 
