@@ -38,6 +38,9 @@ const (
 	Teaches Relationship = "teaches"
 	// ClassTeacherOf: the actor is class teacher of the target's class.
 	ClassTeacherOf Relationship = "class_teacher_of"
+	// TakesLesson: the actor takes the target lesson, as its teacher or as
+	// the substitute named for it.
+	TakesLesson Relationship = "takes_lesson"
 )
 
 // Anonymous is the pseudo-role of a visitor who is not logged in.
@@ -131,7 +134,7 @@ func (m *Matrix) parse(file, text string) error {
 
 func (r Relationship) valid() bool {
 	switch r {
-	case Anyone, InScope, Self, GuardianOf, Teaches, ClassTeacherOf:
+	case Anyone, InScope, Self, GuardianOf, Teaches, ClassTeacherOf, TakesLesson:
 		return true
 	}
 	return false
@@ -176,5 +179,5 @@ func (m *Matrix) Resources() [][2]string {
 
 // AllRelationships lists the relationships in a stable order.
 func AllRelationships() []Relationship {
-	return []Relationship{Anyone, InScope, Self, GuardianOf, Teaches, ClassTeacherOf}
+	return []Relationship{Anyone, InScope, Self, GuardianOf, Teaches, ClassTeacherOf, TakesLesson}
 }

@@ -18,6 +18,8 @@ type Target struct {
 	PersonID  int64   // person the object is about (for Self, GuardianOf)
 	ClassID   int64
 	SubjectID int64
+	LessonID  int64  // a dated lesson (schedule), for TakesLesson
+	Subject   string // subject code, where a rule depends on it
 }
 
 // RelationFunc answers whether a relationship holds for one grant of the

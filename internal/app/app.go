@@ -124,6 +124,7 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	a.Policy.Relate(access.GuardianOf, registry.GuardianOf, registry.GuardianOfSQL)
 	a.Policy.Relate(access.ClassTeacherOf, classes.ClassTeacherOf, classes.ClassTeacherOfSQL)
 	a.Policy.Relate(access.Teaches, classes.Teaches, classes.TeachesSQL)
+	a.Policy.Relate(access.TakesLesson, schedule.TakesLesson, nil)
 	a.OrgDir = &org.Guard{S: a.Orgs, Policy: a.Policy, Audit: a.Audit}
 	a.Dirs = &directory.Guard{S: directory.NewService(db), Policy: a.Policy, Audit: a.Audit}
 	a.AuditRd = &audit.Reader{Log: a.Audit, Policy: a.Policy}

@@ -1,0 +1,25 @@
+package schedule
+
+import (
+	"context"
+
+	"shkola/internal/access"
+	"shkola/internal/identity"
+	"shkola/internal/store"
+)
+
+// TakesLesson holds when the actor takes the target lesson: its substitute
+// when one is named, otherwise its teacher. A replaced teacher no longer
+// takes the lesson.
+func TakesLesson(ctx context.Context, q store.Querier, a *identity.Actor, _ identity.Grant, t access.Target) (bool, error) {
+	if a.PersonID == 0 || t.LessonID == 0 {
+		return false, nil
+	}
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM lessons WHERE id = $1
+		AND COALESCE(substitute_id, teacher_id) = $2`, t.LessonID, a.PersonID).Scan(&one)
+	if store.IsNoRows(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
