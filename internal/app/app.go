@@ -22,6 +22,7 @@ import (
 	"shkola/internal/contingent"
 	"shkola/internal/crypt"
 	"shkola/internal/directory"
+	"shkola/internal/filestore"
 	"shkola/internal/httpx"
 	"shkola/internal/org"
 	"shkola/internal/registry"
@@ -54,6 +55,7 @@ type App struct {
 	Classes  *classes.Guard  // classes and groups; Classes.S.Graduate is the contingent's rollover hook
 	Staff    *staff.Guard
 	Dirs     *directory.Guard // reference directories; Dirs.S for other domains' code checks
+	Files    *filestore.Store // uploaded files; domains decide access to the records that refer to them
 	handler  http.Handler
 
 	// Contingent records movements; Contingent.S is for trusted callers
@@ -75,6 +77,7 @@ func Migrations() []store.MigrationSet {
 		classes.Migrations(),
 		staff.Migrations(),
 		contingent.Migrations(),
+		filestore.Migrations(),
 		schedule.Migrations(),
 	}
 }
@@ -127,6 +130,7 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	a.Policy.Relate(access.TakesLesson, schedule.TakesLesson, nil)
 	a.OrgDir = &org.Guard{S: a.Orgs, Policy: a.Policy, Audit: a.Audit}
 	a.Dirs = &directory.Guard{S: directory.NewService(db), Policy: a.Policy, Audit: a.Audit}
+	a.Files = filestore.New(db, cfg.FilesDir)
 	a.AuditRd = &audit.Reader{Log: a.Audit, Policy: a.Policy}
 	a.Contingent = &contingent.Guard{S: &contingent.Service{DB: db, Audit: a.Audit, Now: time.Now, LostAfterDays: cfg.LostAfterDays}, Policy: a.Policy}
 	a.Staff = &staff.Guard{S: &staff.Service{DB: db, Now: time.Now, Known: a.Dirs.S.Has}, Policy: a.Policy, Audit: a.Audit}

@@ -32,6 +32,9 @@ type Config struct {
 	// LostAfterDays (SHKOLA_LOST_AFTER_DAYS): a pupil who departed and has
 	// not arrived anywhere for longer is listed as "whereabouts unknown".
 	LostAfterDays int
+	// FilesDir (SHKOLA_FILES_DIR): where uploaded files' bytes live; empty
+	// keeps them in the database, so backups carry them.
+	FilesDir string
 
 	envErrs []error // unparsable SHKOLA_* values, reported by Check
 }
@@ -50,6 +53,7 @@ func Register(fs *flag.FlagSet, cfg *Config) {
 	str(&cfg.LogLevel, "log-level", "SHKOLA_LOG_LEVEL", "info", "log level: debug, info, warn, error")
 	str(&cfg.LogFormat, "log-format", "SHKOLA_LOG_FORMAT", "json", "log format: json or text")
 	str(&cfg.AuditKey, "audit-key", "SHKOLA_AUDIT_KEY", "", "Ed25519 key file signing audit checkpoints, kept outside the database (default <data-dir>/audit_ed25519.key; generated only with --demo)")
+	str(&cfg.FilesDir, "files-dir", "SHKOLA_FILES_DIR", "", "directory for uploaded files' bytes; empty keeps them in the database (then backups carry them)")
 	str(&cfg.DemoSize, "demo-size", "SHKOLA_DEMO_SIZE", "small", "demo region size: small, district or region")
 	fs.Int64Var(&cfg.DemoSeed, "demo-seed", cfg.envInt("SHKOLA_DEMO_SEED", 1), "demo generator seed ($SHKOLA_DEMO_SEED)")
 	fs.Int64Var(&cfg.MaxBody, "max-body", cfg.envInt("SHKOLA_MAX_BODY", 1<<20), "largest request body in bytes, uploads excepted ($SHKOLA_MAX_BODY)")

@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"shkola/internal/errs"
 	"shkola/internal/store"
@@ -65,4 +66,22 @@ func GetLesson(ctx context.Context, q store.Querier, id int64) (Lesson, error) {
 		return l, errs.E(errs.NotFound, "no such lesson")
 	}
 	return l, err
+}
+
+// InsertLessonTx writes a new lesson inside tx and returns its id. Callers
+// have checked it (assignment, period, conflicts); the schema checks the rest.
+func InsertLessonTx(ctx context.Context, tx *store.Tx, l Lesson, now time.Time) (int64, error) {
+	if l.Status == "" {
+		l.Status = Planned
+	}
+	if l.Kind == "" {
+		l.Kind = "regular"
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO lessons (org_id, group_id, subject, teacher_id, substitute_id, on_date, slot,
+		room, kind, status, topic, control_work, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13) RETURNING id`,
+		l.OrgID, l.GroupID, l.Subject, l.TeacherID, l.SubstituteID, l.Date, l.Slot,
+		l.Room, l.Kind, l.Status, l.Topic, l.ControlWork, now.UTC().Truncate(time.Microsecond)).Scan(&id)
+	return id, err
 }
