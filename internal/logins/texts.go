@@ -5,7 +5,7 @@ package logins
 // document; %s and %d are filled in the order written.
 type slipText struct {
 	Title, Class, Pupil, Guardian, Login, Code, HasAccount, NoAccount, TooYoung string
-	StepsTitle, StepActivate, StepLogin, StepChild, StepChild14, Expires, Keep   string
+	StepsTitle, StepActivate, StepLogin, StepChild, StepChild14, Expires, Keep  string
 }
 
 var slipTexts = map[string]slipText{
