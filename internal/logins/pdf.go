@@ -86,9 +86,11 @@ func slip(pdf *fpdf.Fpdf, t slipText, s Slips, f Family, activate, expires strin
 	pdf.SetFont("go", "", 9)
 	pdf.MultiCell(width, 4.4, fmt.Sprintf(t.StepActivate, activate), "", "L", false)
 	pdf.MultiCell(width, 4.4, t.StepLogin, "", "L", false)
-	if f.Pupil.Under14 {
+	switch {
+	case f.Pupil.AccountID == 0: // too young for an account: nothing to link
+	case f.Pupil.Under14:
 		pdf.MultiCell(width, 4.4, t.StepChild, "", "L", false)
-	} else {
+	default:
 		pdf.MultiCell(width, 4.4, t.StepChild14, "", "L", false)
 	}
 	pdf.Ln(1)
