@@ -483,7 +483,7 @@ func TestGuardianLinksAndManagesChild(t *testing.T) {
 		t.Fatalf("the child logs in: %d", st)
 	}
 	st, _, body = w.s.PostForm(t, child, "/me", "/me/password", "current_password", "a-child-password-1", "new_password", "my-own-password-9", "new_password2", "my-own-password-9")
-	if st != 403 {
+	if st != 403 || !strings.Contains(body, "np-err") || !strings.Contains(body, "До 14 лет пароль задаёт родитель") {
 		t.Errorf("a child under 14 changes own password: %d", st)
 	}
 	if st, _ := login(t, w.s, w.s.Client(), "young.one", "a-child-password-1"); st != http.StatusSeeOther {
