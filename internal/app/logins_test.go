@@ -443,7 +443,9 @@ func TestGuardianLinksAndManagesChild(t *testing.T) {
 	var refusals []string
 	for _, code := range []string{"not-a-code", sp.Code, yg.Code} {
 		st, _, body := w.call(t, parentY, "POST", "/api/v1/me/children/link", fmt.Sprintf(`{"code":%q}`, code))
-		var p struct{ Errors []struct{ Field, Rule, Message string } }
+		var p struct {
+			Errors []struct{ Field, Rule, Message string }
+		}
 		if st != 422 || json.Unmarshal([]byte(body), &p) != nil || len(p.Errors) != 1 || p.Errors[0].Field != "code" {
 			t.Errorf("link with %q: %d %s", code, st, body)
 			continue
