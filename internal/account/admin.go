@@ -161,9 +161,17 @@ func (s *Service) Activate(ctx context.Context, code, password string) (int64, e
 	if err := CheckPassword("password", password, s.common); err != nil {
 		return 0, err
 	}
+	code = CanonicalCode(code)
 	// The code is checked before hashing too, so a visitor with made-up
 	// codes cannot make the server hash for them.
-	if _, err := s.codeAccount(ctx, s.DB.Read(), code, ""); err != nil {
+	holder, err := s.codeAccount(ctx, s.DB.Read(), code, "")
+	if err != nil {
+		return 0, err
+	}
+	if m, err := s.managed(ctx, holder); err != nil || m {
+		if err == nil {
+			err = errManaged("code")
+		}
 		return 0, err
 	}
 	hash, err := s.Hasher.Hash(ctx, password)
@@ -207,6 +215,12 @@ func (s *Service) codeAccount(ctx context.Context, q store.Querier, code, lock s
 func (s *Service) ChangePassword(ctx context.Context, current, next string) error {
 	a := identity.From(ctx)
 	if err := CheckPassword("new_password", next, s.common); err != nil {
+		return err
+	}
+	if m, err := s.managed(ctx, a.AccountID); err != nil || m {
+		if err == nil {
+			err = errManaged("new_password")
+		}
 		return err
 	}
 	// Guessing the current password from a stolen session counts towards

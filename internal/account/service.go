@@ -37,6 +37,11 @@ type Service struct {
 	TokenLifetime   time.Duration // API tokens
 	CodeLifetime    time.Duration // one-time activation and reset codes
 
+	// ManagedByGuardian, when set, reports whether an account's holder is a
+	// child whose guardian sets the password (under 14, seed 004): such an
+	// account is not activated, nor its password changed, by its holder.
+	ManagedByGuardian func(ctx context.Context, accountID int64) (bool, error)
+
 	common  map[string]bool
 	dummy   string // a hash to verify against for unknown logins, so timing matches
 	dummyMu sync.Mutex

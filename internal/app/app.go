@@ -24,6 +24,7 @@ import (
 	"shkola/internal/directory"
 	"shkola/internal/filestore"
 	"shkola/internal/httpx"
+	"shkola/internal/logins"
 	"shkola/internal/org"
 	"shkola/internal/registry"
 	"shkola/internal/schedule"
@@ -61,6 +62,10 @@ type App struct {
 	// Contingent records movements; Contingent.S is for trusted callers
 	// (the classes rollover's graduations, the demo, imports).
 	Contingent *contingent.Guard
+
+	// Logins issues a class's accounts with printed slips and links a
+	// guardian's account to a child's.
+	Logins *logins.Guard
 }
 
 // Migrations lists every domain's migration set in dependency order: a
@@ -79,6 +84,7 @@ func Migrations() []store.MigrationSet {
 		contingent.Migrations(),
 		filestore.Migrations(),
 		schedule.Migrations(),
+		logins.Migrations(),
 	}
 }
 
@@ -144,6 +150,9 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	a.Classes.S.Graduate = a.Contingent.S.GraduateClass // the rollover graduates through the contingent, in its transaction
 	a.Admin = &account.Admin{S: a.Accounts, Policy: a.Policy}
 	a.Sessions = &account.Web{S: a.Accounts, Secure: cfg.Secure()}
+	a.Logins = &logins.Guard{S: &logins.Service{Accounts: a.Accounts, Classes: a.Classes.S, Audit: a.Audit, Now: time.Now,
+		MinAge: cfg.LoginMinAge, CodeLifetime: time.Duration(cfg.LoginCodeDays) * 24 * time.Hour}, Policy: a.Policy}
+	a.Accounts.ManagedByGuardian = a.Logins.S.ManagedByGuardian // a child under 14 does not set own password
 	mux := http.NewServeMux()
 	a.API = api.NewRouter(mux)
 	a.routes(mux)

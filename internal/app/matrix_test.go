@@ -283,7 +283,7 @@ func TestAccessMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	probes := orgProbes()
-	for _, more := range []map[[2]string]probe{auditProbes(), accountProbes(), personProbes(), directoryProbes(), staffProbes(), contingentProbes(), calendarProbes(), classesProbes()} {
+	for _, more := range []map[[2]string]probe{auditProbes(), accountProbes(), personProbes(), directoryProbes(), staffProbes(), contingentProbes(), calendarProbes(), classesProbes(), loginsProbes()} {
 		for k, p := range more {
 			probes[k] = p
 		}

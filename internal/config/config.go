@@ -35,6 +35,12 @@ type Config struct {
 	// FilesDir (SHKOLA_FILES_DIR): where uploaded files' bytes live; empty
 	// keeps them in the database, so backups carry them.
 	FilesDir string
+	// LoginMinAge (SHKOLA_LOGIN_MIN_AGE): pupils of this age or older get an
+	// account of their own when a class teacher issues logins.
+	LoginMinAge int
+	// LoginCodeDays (SHKOLA_LOGIN_CODE_DAYS): how long the activation codes
+	// printed on the class teacher's slips stay valid.
+	LoginCodeDays int
 
 	envErrs []error // unparsable SHKOLA_* values, reported by Check
 }
@@ -58,6 +64,8 @@ func Register(fs *flag.FlagSet, cfg *Config) {
 	fs.Int64Var(&cfg.DemoSeed, "demo-seed", cfg.envInt("SHKOLA_DEMO_SEED", 1), "demo generator seed ($SHKOLA_DEMO_SEED)")
 	fs.Int64Var(&cfg.MaxBody, "max-body", cfg.envInt("SHKOLA_MAX_BODY", 1<<20), "largest request body in bytes, uploads excepted ($SHKOLA_MAX_BODY)")
 	fs.IntVar(&cfg.LostAfterDays, "lost-after-days", int(cfg.envInt("SHKOLA_LOST_AFTER_DAYS", 30)), "days after a departure without an arrival until the pupil is listed as whereabouts unknown ($SHKOLA_LOST_AFTER_DAYS)")
+	fs.IntVar(&cfg.LoginMinAge, "login-min-age", int(cfg.envInt("SHKOLA_LOGIN_MIN_AGE", 10)), "pupils of this age or older get their own account when a class teacher issues logins ($SHKOLA_LOGIN_MIN_AGE)")
+	fs.IntVar(&cfg.LoginCodeDays, "login-code-days", int(cfg.envInt("SHKOLA_LOGIN_CODE_DAYS", 14)), "days the activation codes on the class teacher's slips stay valid ($SHKOLA_LOGIN_CODE_DAYS)")
 	fs.DurationVar(&cfg.ShutdownFor, "shutdown-timeout", cfg.envDuration("SHKOLA_SHUTDOWN_TIMEOUT", 15*time.Second), "how long in-flight requests may finish on SIGTERM ($SHKOLA_SHUTDOWN_TIMEOUT)")
 }
 
@@ -87,6 +95,18 @@ func (c *Config) Check() error {
 		c.LostAfterDays = 30
 	case c.LostAfterDays < 0 || c.LostAfterDays > 3650:
 		return fmt.Errorf("SHKOLA_LOST_AFTER_DAYS / --lost-after-days: %d is not from 1 to 3650", c.LostAfterDays)
+	}
+	switch {
+	case c.LoginMinAge == 0: // a Config built in code without it
+		c.LoginMinAge = 10
+	case c.LoginMinAge < 6 || c.LoginMinAge > 18:
+		return fmt.Errorf("SHKOLA_LOGIN_MIN_AGE / --login-min-age: %d is not from 6 to 18", c.LoginMinAge)
+	}
+	switch {
+	case c.LoginCodeDays == 0:
+		c.LoginCodeDays = 14
+	case c.LoginCodeDays < 1 || c.LoginCodeDays > 90:
+		return fmt.Errorf("SHKOLA_LOGIN_CODE_DAYS / --login-code-days: %d is not from 1 to 90", c.LoginCodeDays)
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Listen

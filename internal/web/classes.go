@@ -7,6 +7,7 @@ import (
 	"shkola/internal/calendar"
 	"shkola/internal/classes"
 	"shkola/internal/errs"
+	"shkola/internal/logins"
 )
 
 // RegisterClasses serves an organisation's calendar and classes and the
@@ -136,6 +137,9 @@ type classCardData struct {
 	Members     []classes.Member
 	Assignments []classes.Assignment
 	History     []classes.Summary
+	// CanIssueLogins: the class teacher or the school's administration may
+	// issue the class's logins (the link is shown to them only).
+	CanIssueLogins bool
 }
 
 func (h classPages) card(w http.ResponseWriter, r *http.Request) {
@@ -150,7 +154,7 @@ func (h classPages) card(w http.ResponseWriter, r *http.Request) {
 		h.site.Fail(w, r, err)
 		return
 	}
-	d := &classCardData{Class: c}
+	d := &classCardData{Class: c, CanIssueLogins: logins.CanIssue(ctx, h.cls.Policy, c)}
 	if d.Members, err = h.cls.Members(ctx, id, ""); err != nil {
 		h.site.Fail(w, r, err)
 		return
