@@ -23,6 +23,7 @@ import (
 	"shkola/internal/crypt"
 	"shkola/internal/directory"
 	"shkola/internal/httpx"
+	"shkola/internal/notify"
 	"shkola/internal/org"
 	"shkola/internal/registry"
 	"shkola/internal/schedule"
@@ -59,6 +60,11 @@ type App struct {
 	// Contingent records movements; Contingent.S is for trusted callers
 	// (the classes rollover's graduations, the demo, imports).
 	Contingent *contingent.Guard
+
+	// Notify is notifications, announcements and webhooks; Notifier runs
+	// the dispatcher and the sender (Background starts it for serve).
+	Notify   *notify.Guard
+	Notifier *notify.Runner
 }
 
 // Migrations lists every domain's migration set in dependency order: a
@@ -76,6 +82,7 @@ func Migrations() []store.MigrationSet {
 		staff.Migrations(),
 		contingent.Migrations(),
 		schedule.Migrations(),
+		notify.Migrations(),
 	}
 }
 
@@ -140,6 +147,7 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	a.Classes.S.Graduate = a.Contingent.S.GraduateClass // the rollover graduates through the contingent, in its transaction
 	a.Admin = &account.Admin{S: a.Accounts, Policy: a.Policy}
 	a.Sessions = &account.Web{S: a.Accounts, Secure: cfg.Secure()}
+	a.buildNotify()
 	mux := http.NewServeMux()
 	a.API = api.NewRouter(mux)
 	a.routes(mux)
@@ -184,7 +192,7 @@ func openKeys(cfg *config.Config, log *slog.Logger) (*crypt.Keyring, error) {
 // EncryptedColumns lists every column sealed under the key ring, for
 // `shkola keys rotate` and `keys status`. Domains add theirs here.
 func EncryptedColumns() []crypt.Column {
-	return append([]crypt.Column{account.TOTPColumn}, registry.EncryptedColumns()...)
+	return append([]crypt.Column{account.TOTPColumn, notify.SecretColumn}, registry.EncryptedColumns()...)
 }
 
 // openAudit loads the checkpoint signing key (generated only for a demo:
@@ -216,5 +224,6 @@ func personReferences() []registry.Reference {
 		{Table: "movements", Column: "person_id"}, {Table: "transfers", Column: "person_id"},
 		{Table: "employments", Column: "person_id"}, {Table: "staff_subjects", Column: "person_id", Key: "subject"},
 		{Table: "qualifications", Column: "person_id"}, {Table: "accounts", Column: "person_id"},
+		{Table: "notifications", Column: "person_id"}, {Table: "deliveries", Column: "person_id"},
 	}
 }

@@ -32,6 +32,9 @@ type Config struct {
 	// LostAfterDays (SHKOLA_LOST_AFTER_DAYS): a pupil who departed and has
 	// not arrived anywhere for longer is listed as "whereabouts unknown".
 	LostAfterDays int
+	// Notifications (notify.go): SMTP server, time zone of quiet hours,
+	// webhook targets.
+	Notify Notify
 
 	envErrs []error // unparsable SHKOLA_* values, reported by Check
 }
@@ -54,6 +57,7 @@ func Register(fs *flag.FlagSet, cfg *Config) {
 	fs.Int64Var(&cfg.DemoSeed, "demo-seed", cfg.envInt("SHKOLA_DEMO_SEED", 1), "demo generator seed ($SHKOLA_DEMO_SEED)")
 	fs.Int64Var(&cfg.MaxBody, "max-body", cfg.envInt("SHKOLA_MAX_BODY", 1<<20), "largest request body in bytes, uploads excepted ($SHKOLA_MAX_BODY)")
 	fs.IntVar(&cfg.LostAfterDays, "lost-after-days", int(cfg.envInt("SHKOLA_LOST_AFTER_DAYS", 30)), "days after a departure without an arrival until the pupil is listed as whereabouts unknown ($SHKOLA_LOST_AFTER_DAYS)")
+	registerNotify(fs, cfg)
 	fs.DurationVar(&cfg.ShutdownFor, "shutdown-timeout", cfg.envDuration("SHKOLA_SHUTDOWN_TIMEOUT", 15*time.Second), "how long in-flight requests may finish on SIGTERM ($SHKOLA_SHUTDOWN_TIMEOUT)")
 }
 
@@ -83,6 +87,9 @@ func (c *Config) Check() error {
 		c.LostAfterDays = 30
 	case c.LostAfterDays < 0 || c.LostAfterDays > 3650:
 		return fmt.Errorf("SHKOLA_LOST_AFTER_DAYS / --lost-after-days: %d is not from 1 to 3650", c.LostAfterDays)
+	}
+	if err := c.Notify.check(); err != nil {
+		return err
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Listen
