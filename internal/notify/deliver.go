@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-		"log/slog"
+	"log/slog"
 	"time"
 
 	"shkola/internal/store"
@@ -48,9 +48,9 @@ func (b Backoff) Delay(attempts int) time.Duration {
 // that remembers ids drops the repeat. Nothing claimed is ever lost.
 type Sender struct {
 	S       *Service
-	Mail    Mailer   // nil when no SMTP server is configured
-	Hooks   *Poster  // webhook calls
-	Backoff Backoff  // DefaultBackoff when zero
+	Mail    Mailer  // nil when no SMTP server is configured
+	Hooks   *Poster // webhook calls
+	Backoff Backoff // DefaultBackoff when zero
 	Lease   time.Duration
 	Batch   int
 	Log     *slog.Logger

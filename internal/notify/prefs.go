@@ -45,9 +45,9 @@ func defaultEmail() []string { return []string{KindAbsence, KindPeriodMark, Kind
 // prefsRow is the stored (or default) preferences with the facts the
 // dispatcher needs; it is read together with the recipients.
 type prefsRow struct {
-	inapp, email        []string
-	quietFrom, quietTo  string
-	lang, address       string
+	inapp, email       []string
+	quietFrom, quietTo string
+	lang, address      string
 }
 
 // fill turns the nullable columns of a LEFT JOIN on notify_prefs into
