@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"shkola/internal/apptest"
 	"shkola/internal/notify"
 )
 
@@ -475,5 +476,193 @@ func TestNotifyCrashMidBatch(t *testing.T) {
 	}
 	if len(seen) != events {
 		t.Errorf("the receiver saw %d ids, want %d", len(seen), events)
+	}
+}
+
+// Announcements: a class teacher writes to the class led only, the school's
+// administration to a class, a parallel or the school; others are refused.
+// The audience reads and is told; nobody else.
+func TestAnnouncements(t *testing.T) {
+	f := newFamily(t)
+	f.dispatch(t)
+	post := func(login, body string) (int, string) {
+		return f.api(t, login, "POST", "/api/v1/announcements", body)
+	}
+	class := func(g int64) string {
+		return fmt.Sprintf(`{"audience":"class","group_id":%d,"kind":"meeting","title":"Родительское собрание","text":"В пятницу в 18:00, кабинет 12.","event_on":"2026-10-09"}`, g)
+	}
+	st, body := post("teacher5", class(f.class5))
+	if st != http.StatusCreated || !strings.Contains(body, `"author":"Лебедева Ольга"`) || !strings.Contains(body, `"group_name":"5А"`) {
+		t.Fatalf("class teacher to own class: %d %s", st, body)
+	}
+	var meeting struct{ ID int64 }
+	_ = json.Unmarshal([]byte(body), &meeting)
+	school := fmt.Sprintf(`{"audience":"school","org_id":%d,"kind":"olympiad","title":"Школьный тур олимпиады","text":"Запись у классных руководителей."}`, f.s1.ID)
+	parallel := fmt.Sprintf(`{"audience":"parallel","org_id":%d,"parallel":6,"kind":"excursion","title":"Экскурсия в музей","text":"Для шестых классов."}`, f.s1.ID)
+	for _, c := range []struct {
+		login, body string
+		status      int
+	}{
+		{"teacher5", class(f.class6), http.StatusNotFound}, // another class of the same school
+		{"teacher5", school, http.StatusNotFound},          // the class teacher addresses the class led only
+		{"teacher6", class(f.class6), http.StatusNotFound}, // a teacher without the class_teacher role
+		{"mother", class(f.class5), http.StatusNotFound},
+		{"anya", class(f.class5), http.StatusNotFound},
+		{"director2", class(f.class5), http.StatusNotFound}, // another school's administration
+		{"director2", school, http.StatusNotFound},
+		{"", class(f.class5), http.StatusUnauthorized},
+		{"director1", school, http.StatusCreated},
+		{"director1", parallel, http.StatusCreated},
+	} {
+		if st, body := post(c.login, c.body); st != c.status {
+			t.Errorf("%s posts %s: %d %s", c.login, c.body, st, body)
+		}
+	}
+	// Bad input names the field; nothing is stored.
+	for _, c := range []struct{ body, field string }{
+		{fmt.Sprintf(`{"audience":"class","group_id":%d,"kind":"meeting","title":"","text":"x"}`, f.class5), `"field":"title","rule":"required"`},
+		{fmt.Sprintf(`{"audience":"class","group_id":%d,"kind":"party","title":"x","text":"x"}`, f.class5), `"field":"kind","rule":"one_of"`},
+		{fmt.Sprintf(`{"audience":"class","group_id":%d,"kind":"meeting","title":"x","text":"x","event_on":"09.10.2026"}`, f.class5), `"field":"event_on","rule":"date"`},
+		{fmt.Sprintf(`{"audience":"parallel","org_id":%d,"parallel":12,"kind":"meeting","title":"x","text":"x"}`, f.s1.ID), `"field":"parallel","rule":"range"`},
+		{`{"audience":"class","group_id":999999,"kind":"meeting","title":"x","text":"x"}`, `"field":"group_id","rule":"class"`},
+		{`{"audience":"everyone","kind":"meeting","title":"x","text":"x"}`, `"field":"audience","rule":"one_of"`},
+	} {
+		if st, body := post("director1", c.body); st != http.StatusUnprocessableEntity || !strings.Contains(body, c.field) {
+			t.Errorf("%s: %d %s", c.body, st, body)
+		}
+	}
+	var stored int
+	if err := f.s.App.DB.R.QueryRow("SELECT COUNT(*) FROM announcements").Scan(&stored); err != nil || stored != 3 {
+		t.Errorf("%d announcements stored, want 3 (%v)", stored, err)
+	}
+
+	f.dispatch(t)
+	titles := func(login string) string {
+		items, _ := f.inbox(t, login)
+		var out []string
+		for _, n := range items {
+			out = append(out, n.Title)
+		}
+		return strings.Join(out, " | ")
+	}
+	for login, want := range map[string]string{
+		"mother":        "Олимпиада: Школьный тур олимпиады | Родительское собрание: Родительское собрание",
+		"anya":          "Олимпиада: Школьный тур олимпиады | Родительское собрание: Родительское собрание",
+		"boris.mother":  "Олимпиада: Школьный тур олимпиады | Родительское собрание: Родительское собрание",
+		"vera.mother":   "Экскурсия: Экскурсия в музей | Олимпиада: Школьный тур олимпиады",
+		"canary.mother": "",
+		"teacher5":      "",
+	} {
+		if got := titles(login); got != want {
+			t.Errorf("%s was told %q, want %q", login, got, want)
+		}
+	}
+	// Reading: the audience, the class teacher of an addressed class, the
+	// school's administration; not another class's family or school.
+	read := func(login string) int {
+		st, _ := f.api(t, login, "GET", fmt.Sprintf("/api/v1/announcements/%d", meeting.ID), "")
+		return st
+	}
+	for login, want := range map[string]int{"mother": 200, "anya": 200, "teacher5": 200, "director1": 200,
+		"vera.mother": 404, "teacher6": 404, "canary.mother": 404, "director2": 404, "": 401} {
+		if got := read(login); got != want {
+			t.Errorf("%s reads the 5А meeting: %d, want %d", login, got, want)
+		}
+	}
+	list := func(login string) string {
+		st, body := f.api(t, login, "GET", "/api/v1/announcements", "")
+		if st != http.StatusOK {
+			t.Fatalf("%s list: %d %s", login, st, body)
+		}
+		return body
+	}
+	if body := list("vera.mother"); strings.Contains(body, "Родительское собрание") || !strings.Contains(body, "Экскурсия в музей") {
+		t.Errorf("6Б's mother lists: %s", body)
+	}
+	if body := list("canary.mother"); strings.Contains(body, `"id":`) {
+		t.Errorf("another school's family lists: %s", body)
+	}
+	if body := list("teacher5"); !strings.Contains(body, "Родительское собрание") || !strings.Contains(body, "Школьный тур") || strings.Contains(body, "Экскурсия") {
+		t.Errorf("5А's class teacher lists: %s", body)
+	}
+}
+
+// The pages: the unread badge in the layout, the list, marking all read,
+// the settings form with a message beside a refused field, an
+// announcement's page.
+func TestNotifyPages(t *testing.T) {
+	f := newFamily(t)
+	ctx := context.Background()
+	_, code, err := f.s.App.Accounts.Create(ctx, "mother.web", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.App.Accounts.Activate(ctx, code, pw); err != nil {
+		t.Fatal(err)
+	}
+	// The web login takes over the mother's person and guardian grant.
+	var mother int64
+	if err := f.s.App.DB.R.QueryRow("SELECT person_id FROM accounts WHERE login = 'mother'").Scan(&mother); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"UPDATE accounts SET person_id = NULL WHERE login = 'mother'", "UPDATE accounts SET person_id = $1 WHERE login = 'mother.web'"} {
+		args := []any{}
+		if strings.Contains(q, "$1") {
+			args = append(args, mother)
+		}
+		if _, err := f.s.App.DB.W.Exec(q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.s.App.DB.W.Exec(`INSERT INTO account_grants (account_id, role, org_id, granted_at) SELECT id, 'guardian', $1, $2 FROM accounts WHERE login = 'mother.web'`, f.s1.ID, time.Now().UTC()); err != nil {
+		t.Fatal(err)
+	}
+	f.dispatch(t)
+	f.record(t, "mark", "create", f.s1.ID, map[string]any{"person_id": f.anya, "lesson_id": 77, "group_id": f.class5, "subject": "math"})
+	f.record(t, "period_mark", "create", f.s1.ID, map[string]any{"person_id": f.anya, "period_id": 3, "group_id": f.class5, "subject": "math"})
+	f.dispatch(t)
+	c := f.s.Client()
+	if st, body := login(t, f.s, c, "mother.web", pw); st != http.StatusSeeOther {
+		t.Fatalf("login: %d %s", st, body)
+	}
+	_, _, home := apptest.Do(t, c, "GET", f.s.URL+"/", nil)
+	if !strings.Contains(home, `<span class="badge">2<span class="sr">`) {
+		t.Errorf("no unread badge of 2 on the home page")
+	}
+	_, _, page := apptest.Do(t, c, "GET", f.s.URL+"/notifications", nil)
+	for _, want := range []string{"Новая отметка: Математика", "Отметка за период: Математика", "Ученик: Аня", `class="unread"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the list lacks %q", want)
+		}
+	}
+	if st, _, _ := f.s.PostForm(t, c, "/notifications", "/notifications/read-all"); st != http.StatusSeeOther {
+		t.Errorf("read all: %d", st)
+	}
+	if _, _, home := apptest.Do(t, c, "GET", f.s.URL+"/", nil); strings.Contains(home, `class="badge"`) {
+		t.Errorf("badge still shown after reading all")
+	}
+	st, _, body := f.s.PostForm(t, c, "/notifications/settings", "/notifications/settings", "inapp", "mark", "quiet_from", "21:00", "lang", "ru")
+	if st != http.StatusUnprocessableEntity || !strings.Contains(body, "Укажите и начало, и конец") {
+		t.Errorf("refused settings: %d", st)
+	}
+	if st, hdr, _ := f.s.PostForm(t, c, "/notifications/settings", "/notifications/settings", "inapp", "mark", "email", "absence",
+		"quiet_from", "21:00", "quiet_to", "07:00", "lang", "uk"); st != http.StatusSeeOther || hdr.Get("Location") != "/notifications/settings?saved=1" {
+		t.Errorf("settings: %d %s", st, hdr.Get("Location"))
+	}
+	_, _, settings := apptest.Do(t, c, "GET", f.s.URL+"/notifications/settings?saved=1", nil)
+	if !strings.Contains(settings, `value="21:00"`) || !strings.Contains(settings, `value="uk" selected`) {
+		t.Errorf("settings page does not show what was saved")
+	}
+	st, body = f.api(t, "teacher5", "POST", "/api/v1/announcements", fmt.Sprintf(`{"audience":"class","group_id":%d,"kind":"excursion","title":"Экскурсия","text":"Сбор у школы."}`, f.class5))
+	if st != http.StatusCreated {
+		t.Fatalf("announce: %d %s", st, body)
+	}
+	var a struct{ ID int64 }
+	_ = json.Unmarshal([]byte(body), &a)
+	if _, _, page := apptest.Do(t, c, "GET", f.s.URL+fmt.Sprintf("/announcements/%d", a.ID), nil); !strings.Contains(page, "Сбор у школы.") || !strings.Contains(page, "Класс 5А") {
+		t.Errorf("announcement page: %s", page)
+	}
+	if _, _, page := apptest.Do(t, c, "GET", f.s.URL+"/announcements", nil); !strings.Contains(page, "Экскурсия") || strings.Contains(page, `action="/announcements"`) {
+		t.Errorf("announcements page for a parent (no form)")
 	}
 }
