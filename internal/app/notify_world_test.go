@@ -329,3 +329,39 @@ func (m *mailbox) serve(c net.Conn) {
 		}
 	}
 }
+
+// notifyHiddenPupil gives the canary test's hidden pupil an account and six
+// mark notifications (ids 1…6 or so, which the callers' paths try).
+func notifyHiddenPupil(t *testing.T, s *apptest.Server, school, pupil int64) {
+	ctx := context.Background()
+	acc, _, err := s.App.Accounts.Create(ctx, "hidden-pupil", []identity.Grant{{Role: identity.Student, OrgID: school}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.App.DB.W.Exec("UPDATE accounts SET person_id = $1 WHERE id = $2", pupil, acc.ID); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		err := s.App.DB.WithTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.Record(ctx, store.Change{Entity: "mark", EntityID: strconv.Itoa(i + 1), Op: "create", OrgID: &school,
+				Data: json.RawMessage(fmt.Sprintf(`{"person_id":%d,"lesson_id":%d,"group_id":0,"subject":"math"}`, pupil, i+1))})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for {
+		n, err := s.App.Notifier.Dispatch.RunOnce(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	var n int
+	if err := s.App.DB.R.QueryRow("SELECT COUNT(*) FROM notifications WHERE account_id = $1 AND body LIKE '%Скрытая%'", acc.ID).Scan(&n); err != nil || n != 6 {
+		t.Fatalf("the hidden pupil has %d notifications naming her (%v)", n, err)
+	}
+}
