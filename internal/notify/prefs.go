@@ -62,10 +62,6 @@ func (p *prefsRow) fill(inapp, email, from, to sql.NullString, lang string) {
 	p.lang = lang
 }
 
-// prefsColumns reads an account a with LEFT JOINs notify_prefs np and the
-// account's person ap: what fill and the address need.
-const prefsColumns = `np.inapp, np.email, np.quiet_from, np.quiet_to, COALESCE(np.lang, a.lang), COALESCE(ap.email, '')`
-
 // Prefs returns the preferences of an account (the defaults if it never
 // chose).
 func (s *Service) Prefs(ctx context.Context, accountID int64) (Prefs, error) {
