@@ -79,6 +79,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "demo region loaded (seed %d, size %s) in %s: %s\n", cfg.DemoSeed, cfg.DemoSize, loaded.Took.Round(1e6), loaded)
 		printLogins(stdout, *loaded)
 	}
+	stopBackground := a.Background(ctx)
+	defer stopBackground()
 	fmt.Fprintf(stdout, "Shkola is running: open %s/ (database: %s)\n", cfg.BaseURL, a.DB.Location)
 	log.Info("serving", "listen", ln.Addr().String(), "base_url", cfg.BaseURL, "engine", string(a.DB.Engine))
 	return httpx.Serve(ctx, ln, a.Handler(), cfg.ShutdownFor, log)

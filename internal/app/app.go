@@ -25,6 +25,7 @@ import (
 	"shkola/internal/filestore"
 	"shkola/internal/httpx"
 	"shkola/internal/logins"
+	"shkola/internal/notify"
 	"shkola/internal/org"
 	"shkola/internal/registry"
 	"shkola/internal/schedule"
@@ -66,6 +67,10 @@ type App struct {
 	// Logins issues a class's accounts with printed slips and links a
 	// guardian's account to a child's.
 	Logins *logins.Guard
+	// Notify is notifications, announcements and webhooks; Notifier runs
+	// the dispatcher and the sender (Background starts it for serve).
+	Notify   *notify.Guard
+	Notifier *notify.Runner
 }
 
 // Migrations lists every domain's migration set in dependency order: a
@@ -85,6 +90,7 @@ func Migrations() []store.MigrationSet {
 		filestore.Migrations(),
 		schedule.Migrations(),
 		logins.Migrations(),
+		notify.Migrations(),
 	}
 }
 
@@ -153,6 +159,7 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	a.Logins = &logins.Guard{S: &logins.Service{Accounts: a.Accounts, Classes: a.Classes.S, Audit: a.Audit, Now: time.Now,
 		MinAge: cfg.LoginMinAge, CodeLifetime: time.Duration(cfg.LoginCodeDays) * 24 * time.Hour}, Policy: a.Policy}
 	a.Accounts.ManagedByGuardian = a.Logins.S.ManagedByGuardian // a child under 14 does not set own password
+	a.buildNotify()
 	mux := http.NewServeMux()
 	a.API = api.NewRouter(mux)
 	a.routes(mux)
@@ -197,7 +204,7 @@ func openKeys(cfg *config.Config, log *slog.Logger) (*crypt.Keyring, error) {
 // EncryptedColumns lists every column sealed under the key ring, for
 // `shkola keys rotate` and `keys status`. Domains add theirs here.
 func EncryptedColumns() []crypt.Column {
-	return append([]crypt.Column{account.TOTPColumn}, registry.EncryptedColumns()...)
+	return append([]crypt.Column{account.TOTPColumn, notify.SecretColumn}, registry.EncryptedColumns()...)
 }
 
 // openAudit loads the checkpoint signing key (generated only for a demo:
@@ -229,5 +236,6 @@ func personReferences() []registry.Reference {
 		{Table: "movements", Column: "person_id"}, {Table: "transfers", Column: "person_id"},
 		{Table: "employments", Column: "person_id"}, {Table: "staff_subjects", Column: "person_id", Key: "subject"},
 		{Table: "qualifications", Column: "person_id"}, {Table: "accounts", Column: "person_id"},
+		{Table: "notifications", Column: "person_id"}, {Table: "deliveries", Column: "person_id"},
 	}
 }

@@ -55,6 +55,10 @@ func TestCanary(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The hidden pupil is told about marks: the notifications carry her
+	// name, and their ids run over the ids the callers try.
+	notifyHiddenPupil(t, s, s2.ID, person.ID)
+
 	// Callers: every role that reads anything, granted in municipality 1 or school 1.
 	type caller struct {
 		role identity.Role
@@ -115,6 +119,7 @@ func TestCanary(t *testing.T) {
 	// Requests carry the bare marker as search input, and a search form may
 	// show what was typed; the hidden records' own values never may appear.
 	hiddenValues := []string{canary + "-login", canary + "-detail", "Канареечная", canary + "-health", canary + "-address", "11223344595", "К" + canary}
+	hiddenValues = append(hiddenValues, "Скрытая")
 	for _, a := range bodies {
 		for _, hv := range hiddenValues {
 			if i := strings.Index(a.body, hv); i >= 0 {

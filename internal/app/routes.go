@@ -32,6 +32,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	api.RegisterStaff(a.API, a.Staff)
 	api.RegisterDirectory(a.API, a.Dirs)
 	api.RegisterLogins(a.API, a.Logins, a.Cfg.BaseURL)
+	api.RegisterNotify(a.API, a.Notify)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
 	})
@@ -48,6 +49,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	a.Site.RegisterStaff(mux, a.Staff, a.OrgDir, a.Dirs.S)
 	a.Site.RegisterDirectory(mux, a.Dirs)
 	a.Site.RegisterLogins(mux, a.Logins, a.Cfg.BaseURL)
+	a.Site.RegisterNotify(mux, a.Notify)
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("/", a.notFound)
 }

@@ -41,6 +41,9 @@ type Config struct {
 	// LoginCodeDays (SHKOLA_LOGIN_CODE_DAYS): how long the activation codes
 	// printed on the class teacher's slips stay valid.
 	LoginCodeDays int
+	// Notifications (notify.go): SMTP server, time zone of quiet hours,
+	// webhook targets.
+	Notify Notify
 
 	envErrs []error // unparsable SHKOLA_* values, reported by Check
 }
@@ -66,6 +69,7 @@ func Register(fs *flag.FlagSet, cfg *Config) {
 	fs.IntVar(&cfg.LostAfterDays, "lost-after-days", int(cfg.envInt("SHKOLA_LOST_AFTER_DAYS", 30)), "days after a departure without an arrival until the pupil is listed as whereabouts unknown ($SHKOLA_LOST_AFTER_DAYS)")
 	fs.IntVar(&cfg.LoginMinAge, "login-min-age", int(cfg.envInt("SHKOLA_LOGIN_MIN_AGE", 10)), "pupils of this age or older get their own account when a class teacher issues logins ($SHKOLA_LOGIN_MIN_AGE)")
 	fs.IntVar(&cfg.LoginCodeDays, "login-code-days", int(cfg.envInt("SHKOLA_LOGIN_CODE_DAYS", 14)), "days the activation codes on the class teacher's slips stay valid ($SHKOLA_LOGIN_CODE_DAYS)")
+	registerNotify(fs, cfg)
 	fs.DurationVar(&cfg.ShutdownFor, "shutdown-timeout", cfg.envDuration("SHKOLA_SHUTDOWN_TIMEOUT", 15*time.Second), "how long in-flight requests may finish on SIGTERM ($SHKOLA_SHUTDOWN_TIMEOUT)")
 }
 
@@ -107,6 +111,9 @@ func (c *Config) Check() error {
 		c.LoginCodeDays = 14
 	case c.LoginCodeDays < 1 || c.LoginCodeDays > 90:
 		return fmt.Errorf("SHKOLA_LOGIN_CODE_DAYS / --login-code-days: %d is not from 1 to 90", c.LoginCodeDays)
+	}
+	if err := c.Notify.check(); err != nil {
+		return err
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Listen

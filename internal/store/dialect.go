@@ -68,3 +68,14 @@ func sqliteDSN(path string, readOnly bool) string {
 	}
 	return "file:" + path + "?" + q
 }
+
+// SkipLocked is the suffix that lets several servers share a queue: on
+// PostgreSQL each takes rows no other transaction holds and skips the rest;
+// SQLite has one writer, so a second claimer simply waits its turn and
+// needs no clause.
+func (e Engine) SkipLocked() string {
+	if e == Postgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}

@@ -43,6 +43,9 @@ type Site struct {
 	assets  map[string]string // name -> hashed URL
 	Nav     []NavItem
 	Secure  bool // cookies get the Secure flag
+	// Unread, when set, counts the signed-in person's unread notifications
+	// for the badge in the layout (one indexed COUNT per page).
+	Unread func(r *http.Request) int
 }
 
 // Page is what every template gets.
@@ -57,6 +60,7 @@ type Page struct {
 	CSRF      string          // form token: every form carries it in a hidden field
 	Actor     *identity.Actor // who is looking; anonymous when nobody logged in
 	Data      any
+	Unread    int // unread notifications, shown beside the bell
 }
 
 // NewSite parses every page with the layout and hashes the static files.
@@ -165,8 +169,12 @@ func (s *Site) NewPage(r *http.Request, titleKey string, data any) *Page {
 	lang, lv := s.Prefs(r)
 	t := s.Catalog.For(lang)
 	a := identity.From(r.Context())
-	return &Page{T: t, Lang: lang, LowVision: lv, Title: t.T(titleKey), Path: r.URL.Path, Nav: s.navFor(a), Languages: Languages,
+	p := &Page{T: t, Lang: lang, LowVision: lv, Title: t.T(titleKey), Path: r.URL.Path, Nav: s.navFor(a), Languages: Languages,
 		CSRF: account.CSRF(r.Context()), Actor: a, Data: data}
+	if s.Unread != nil && a.AccountID != 0 {
+		p.Unread = s.Unread(r)
+	}
+	return p
 }
 
 // Render writes page name with status. It renders into a buffer first, so a
