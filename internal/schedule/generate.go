@@ -354,7 +354,9 @@ func isoWeekday(d string) int {
 // insertLessons writes lessons with multi-row inserts and returns their
 // ids in order.
 func insertLessons(ctx context.Context, tx *store.Tx, ls []Lesson, now time.Time) ([]int64, error) {
-	const perInsert = 400
+	// SQLite looks up numbered parameters ($n) linearly while parsing, so a
+	// statement costs the square of its parameters: batches stay small.
+	const perInsert = 40
 	ids := make([]int64, 0, len(ls))
 	now = now.UTC().Truncate(time.Microsecond)
 	for start := 0; start < len(ls); start += perInsert {

@@ -26,7 +26,9 @@ func (tx *Tx) RecordBatch(ctx context.Context, cs []Change) error {
 		return fmt.Errorf("record changes: counter: %w", err)
 	}
 	first := last - int64(len(cs)) + 1
-	const perInsert = 500
+	// Small batches: SQLite resolves each $n by a linear search while
+	// parsing, so a statement costs the square of its parameter count.
+	const perInsert = 60
 	for start := 0; start < len(cs); start += perInsert {
 		end := min(start+perInsert, len(cs))
 		var b strings.Builder
