@@ -220,7 +220,6 @@ func (s *Service) GenerateTx(ctx context.Context, tx *store.Tx, f GenerateFilter
 	}
 	// Lessons to make, in a stable order.
 	var todo []Lesson
-	var keys []planKey
 	for _, e := range entries {
 		from, to := max(p.StartsOn, e.from), min(p.EndsOn, e.to)
 		for d := from; d <= to; d = calendar.DayAfter(d) {
@@ -244,7 +243,6 @@ func (s *Service) GenerateTx(ctx context.Context, tx *store.Tx, f GenerateFilter
 			entryID, planned := e.id, d
 			todo = append(todo, Lesson{OrgID: y.OrgID, GroupID: e.groupID, Subject: e.subject, TeacherID: e.teacherID, Date: d, Slot: e.slot,
 				Room: e.room, Kind: "regular", Status: Planned, entryID: &entryID, plannedOn: &planned})
-			keys = append(keys, k)
 		}
 	}
 	ids, err := insertLessons(ctx, tx, todo, s.now())
