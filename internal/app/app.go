@@ -58,6 +58,7 @@ type App struct {
 	Staff    *staff.Guard
 	Dirs     *directory.Guard // reference directories; Dirs.S for other domains' code checks
 	Files    *filestore.Store // uploaded files; domains decide access to the records that refer to them
+	Schedule *schedule.Guard  // study plans, bells, timetable, dated lessons and homework; Schedule.S for trusted callers
 	handler  http.Handler
 
 	// Contingent records movements; Contingent.S is for trusted callers
@@ -154,6 +155,7 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	a.Calendar = &calendar.Guard{S: calendar.NewService(db), Policy: a.Policy, Audit: a.Audit}
 	a.Classes = &classes.Guard{S: &classes.Service{DB: db, Now: time.Now, Calendar: a.Calendar.S, Known: a.Dirs.S.Has}, Policy: a.Policy, Audit: a.Audit}
 	a.Classes.S.Graduate = a.Contingent.S.GraduateClass // the rollover graduates through the contingent, in its transaction
+	a.Schedule = &schedule.Guard{S: &schedule.Service{DB: db, Now: time.Now, Known: a.Dirs.S.Has, Files: a.Files}, Policy: a.Policy, Audit: a.Audit}
 	a.Admin = &account.Admin{S: a.Accounts, Policy: a.Policy}
 	a.Sessions = &account.Web{S: a.Accounts, Secure: cfg.Secure()}
 	a.Logins = &logins.Guard{S: &logins.Service{Accounts: a.Accounts, Classes: a.Classes.S, Audit: a.Audit, Now: time.Now,
@@ -237,5 +239,6 @@ func personReferences() []registry.Reference {
 		{Table: "employments", Column: "person_id"}, {Table: "staff_subjects", Column: "person_id", Key: "subject"},
 		{Table: "qualifications", Column: "person_id"}, {Table: "accounts", Column: "person_id"},
 		{Table: "notifications", Column: "person_id"}, {Table: "deliveries", Column: "person_id"},
+		{Table: "lessons", Column: "teacher_id"}, {Table: "lessons", Column: "substitute_id"}, {Table: "timetable_entries", Column: "teacher_id"},
 	}
 }

@@ -33,6 +33,7 @@ type matrixEnv struct {
 	// school 2; year1 and year2 are their schools' academic years.
 	guardian, teacher, classTeacher int64
 	class1, class2, year1, year2    int64
+	substitute, lesson1             int64 // lesson1: class1's maths of teacher, taken by substitute (matrix_schedule_test.go)
 }
 
 // holder is the person who holds rel towards the pupil (and its class).
@@ -46,6 +47,8 @@ func (e *matrixEnv) holder(rel access.Relationship) int64 {
 		return e.teacher
 	case access.ClassTeacherOf:
 		return e.classTeacher
+	case access.TakesLesson:
+		return e.substitute
 	}
 	return 0
 }
@@ -291,6 +294,9 @@ func TestAccessMatrix(t *testing.T) {
 	for k, p := range notifyProbes() {
 		probes[k] = p
 	}
+	for k, p := range scheduleProbes() {
+		probes[k] = p
+	}
 	target, _, err := s.App.Accounts.Create(ctx, "target-acc", []identity.Grant{{Role: identity.Teacher, OrgID: e.s1.ID}})
 	if err != nil {
 		t.Fatal(err)
@@ -305,6 +311,7 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	e.person = p.ID
 	e.relate(t, officer)
+	e.relateSchedule(t, officer)
 	for _, ra := range m.Resources() {
 		if _, ok := probes[ra]; !ok {
 			t.Errorf("the matrix has %s/%s but no probe walks it", ra[0], ra[1])
@@ -333,6 +340,7 @@ func TestAccessMatrix(t *testing.T) {
 	for _, rel := range []access.Relationship{access.Self, access.GuardianOf, access.Teaches, access.ClassTeacherOf} {
 		scenarios = append(scenarios, scenario{string(rel), []access.Relationship{access.Anyone, rel}, unrelated, e.holder(rel)})
 	}
+	scenarios = append(scenarios, scenario{string(access.TakesLesson), []access.Relationship{access.Anyone, access.TakesLesson}, unrelated, e.holder(access.TakesLesson)})
 	roles := append([]identity.Role{access.Anonymous}, identity.Roles...)
 	cells := 0
 	for ra, p := range probes {

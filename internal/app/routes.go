@@ -33,6 +33,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	api.RegisterDirectory(a.API, a.Dirs)
 	api.RegisterLogins(a.API, a.Logins, a.Cfg.BaseURL)
 	api.RegisterNotify(a.API, a.Notify)
+	api.RegisterSchedule(a.API, a.Schedule)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
 	})
@@ -50,6 +51,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	a.Site.RegisterDirectory(mux, a.Dirs)
 	a.Site.RegisterLogins(mux, a.Logins, a.Cfg.BaseURL)
 	a.Site.RegisterNotify(mux, a.Notify)
+	a.Site.RegisterSchedule(mux, a.Schedule, a.Calendar, a.Dirs.S)
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("/", a.notFound)
 }

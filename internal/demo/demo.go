@@ -114,6 +114,7 @@ func steps() []Step {
 		{"teaching", genTeaching},
 		{"accounts", genAccounts},
 		{"announcements", genAnnouncements},
+		{"schedule", genSchedule},
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"shkola/internal/errs"
@@ -152,11 +153,19 @@ func Recover(next http.Handler) http.Handler {
 	})
 }
 
-// LimitBody caps every request body; a handler that accepts uploads raises
-// its own limit explicitly.
+// MaxUpload bounds a multipart upload request: a file at the file store's
+// largest limit (10 MiB) with its form around it.
+const MaxUpload = 12 << 20
+
+// LimitBody caps every request body; multipart uploads get MaxUpload (the
+// file store then holds each file to its own limit).
 func LimitBody(n int64) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n := n
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				n = max(n, MaxUpload) // uploads are excepted; the file store checks each file's own limit
+			}
 			if r.ContentLength > n {
 				WriteProblem(w, r, errs.E(errs.Invalid, "request body is larger than %d bytes", n))
 				return

@@ -31,6 +31,11 @@ type Lesson struct {
 	Topic        string `json:"topic"`
 	ControlWork  bool   `json:"control_work"`
 	Version      int64  `json:"version"`
+	// entryID and plannedOn tie a generated lesson to its template line
+	// and day (migration 0002); unexported, so readers of lessons see the
+	// same Lesson as before.
+	entryID   *int64
+	plannedOn *string
 }
 
 // TakenBy is the person who takes the lesson: the substitute if there is
