@@ -24,6 +24,7 @@ import (
 	"shkola/internal/directory"
 	"shkola/internal/filestore"
 	"shkola/internal/httpx"
+	"shkola/internal/journal"
 	"shkola/internal/org"
 	"shkola/internal/registry"
 	"shkola/internal/schedule"
@@ -61,6 +62,8 @@ type App struct {
 	// Contingent records movements; Contingent.S is for trusted callers
 	// (the classes rollover's graduations, the demo, imports).
 	Contingent *contingent.Guard
+	// Journal is the class journal; Journal.S for trusted callers (demo, bench).
+	Journal *journal.Guard
 }
 
 // Migrations lists every domain's migration set in dependency order: a
@@ -79,6 +82,7 @@ func Migrations() []store.MigrationSet {
 		contingent.Migrations(),
 		filestore.Migrations(),
 		schedule.Migrations(),
+		journal.Migrations(),
 	}
 }
 
@@ -143,6 +147,7 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	a.Classes = &classes.Guard{S: &classes.Service{DB: db, Now: time.Now, Calendar: a.Calendar.S, Known: a.Dirs.S.Has}, Policy: a.Policy, Audit: a.Audit}
 	a.Classes.S.Graduate = a.Contingent.S.GraduateClass // the rollover graduates through the contingent, in its transaction
 	a.Admin = &account.Admin{S: a.Accounts, Policy: a.Policy}
+	a.Journal = &journal.Guard{S: journal.NewService(db, a.Dirs.S, a.Audit), Policy: a.Policy}
 	a.Sessions = &account.Web{S: a.Accounts, Secure: cfg.Secure()}
 	mux := http.NewServeMux()
 	a.API = api.NewRouter(mux)
@@ -220,5 +225,7 @@ func personReferences() []registry.Reference {
 		{Table: "movements", Column: "person_id"}, {Table: "transfers", Column: "person_id"},
 		{Table: "employments", Column: "person_id"}, {Table: "staff_subjects", Column: "person_id", Key: "subject"},
 		{Table: "qualifications", Column: "person_id"}, {Table: "accounts", Column: "person_id"},
+		{Table: "marks", Column: "person_id", Key: "lesson_id"}, {Table: "attendance", Column: "person_id", Key: "lesson_id"},
+		{Table: "journal_history", Column: "person_id"}, {Table: "period_marks", Column: "person_id", Key: "group_id"},
 	}
 }

@@ -31,6 +31,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	api.RegisterContingent(a.API, a.Contingent)
 	api.RegisterStaff(a.API, a.Staff)
 	api.RegisterDirectory(a.API, a.Dirs)
+	api.RegisterJournal(a.API, a.Journal)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
 	})
