@@ -14,7 +14,7 @@ const (
 
 // Batch modes.
 const (
-	PerCell      = "per_cell"     // each cell saved or refused on its own
+	PerCell      = "per_cell"       // each cell saved or refused on its own
 	AllOrNothing = "all_or_nothing" // one refused cell writes nothing
 )
 
