@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -479,5 +480,82 @@ func TestJournalDenials(t *testing.T) {
 	}
 	if n := w.count(t, `SELECT COUNT(*) FROM audit_log WHERE action = 'bulk_read' AND login = 'inspector'`); n != 1 {
 		t.Errorf("inspector reads audited: %d", n)
+	}
+}
+
+// loginTeacher signs a teacher in with a browser session.
+func (w *journalWorld) loginTeacher(t *testing.T, person int64, user string) *http.Client {
+	t.Helper()
+	ctx := context.Background()
+	acc, code, err := w.s.App.Accounts.Create(ctx, user, []identity.Grant{{Role: identity.Teacher, OrgID: w.school.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.App.Accounts.Activate(ctx, code, pw); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.App.DB.W.Exec("UPDATE accounts SET person_id = $1 WHERE id = $2", person, acc.ID); err != nil {
+		t.Fatal(err)
+	}
+	c := w.s.Client()
+	if st, body := login(t, w.s, c, user, pw); st != http.StatusSeeOther {
+		t.Fatalf("login: %d %s", st, body)
+	}
+	return c
+}
+
+// The pages: the grid with its inputs and the rule, the autosave of one
+// cell with the form token in a header, the lesson form that posts the
+// whole column (the no-script way) with an error beside the bad row, and
+// the cell's history.
+func TestJournalPages(t *testing.T) {
+	w := newJournalWorld(t)
+	q1 := w.periods[0]
+	l := w.lesson(t, w.c5a, "math", q1.StartsOn, w.math, nil, "")
+	c := w.loginTeacher(t, w.math, "maria.m")
+	grid := fmt.Sprintf("/journal/groups/%d?subject=math&period=%d", w.c5a, q1.ID)
+	st, _, body := apptest.Do(t, c, "GET", w.s.URL+grid, nil)
+	if st != 200 || !strings.Contains(body, "Андреева Анна") || !strings.Contains(body, fmt.Sprintf(`data-lesson="%d"`, l)) ||
+		!strings.Contains(body, "4− = 3,75") || !strings.Contains(body, "journal.js") {
+		t.Fatalf("grid: %d %s", st, body)
+	}
+	// The subjects page offers mathematics only to its teacher.
+	if _, _, body := apptest.Do(t, c, "GET", w.s.URL+fmt.Sprintf("/journal/groups/%d", w.c5a), nil); !strings.Contains(body, "?subject=math") || strings.Contains(body, "?subject=hist") {
+		t.Errorf("subjects: %s", body)
+	}
+	m := regexp.MustCompile(`data-csrf="([^"]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		_, _, body = apptest.Do(t, c, "GET", w.s.URL+grid, nil)
+		m = regexp.MustCompile(`data-csrf="([^"]+)"`).FindStringSubmatch(body)
+	}
+	cell := fmt.Sprintf(`{"cells":[{"person_id":%d,"mark":{"value":"5"},"attendance":{"status":"present"}}]}`, w.anna)
+	if st, _, out := apptest.Do(t, c, "POST", w.s.URL+fmt.Sprintf("/journal/lessons/%d/cells", l), strings.NewReader(cell),
+		"Content-Type", "application/json"); st != 403 && st != 400 {
+		t.Errorf("autosave without the form token: %d %s", st, out)
+	}
+	st, _, out := apptest.Do(t, c, "POST", w.s.URL+fmt.Sprintf("/journal/lessons/%d/cells", l), strings.NewReader(cell),
+		"Content-Type", "application/json", "X-CSRF-Token", m[1], "Idempotency-Key", "k1")
+	if st != 200 || !strings.Contains(out, `"status":"saved"`) {
+		t.Fatalf("autosave: %d %s", st, out)
+	}
+	// The lesson page's form: Борис absent through illness, Вера a mark off the scale.
+	page := fmt.Sprintf("/journal/lessons/%d", l)
+	k := func(p int64) string { return fmt.Sprint(p) }
+	st, _, out = w.s.PostForm(t, c, page, page, "person", k(w.anna), "mark_"+k(w.anna), "5", "att_"+k(w.anna), "present",
+		"person", k(w.boris), "mark_"+k(w.boris), "", "att_"+k(w.boris), "absent", "reason_"+k(w.boris), "illness",
+		"person", k(w.vera), "mark_"+k(w.vera), "9", "att_"+k(w.vera), "present")
+	if st != 422 || !strings.Contains(out, "from 2 to 5") || !strings.Contains(out, `value="9"`) {
+		t.Fatalf("lesson form: %d %s", st, out)
+	}
+	if n := w.count(t, "SELECT COUNT(*) FROM attendance WHERE lesson_id = $1 AND person_id = $2 AND reason = 'illness'", l, w.boris); n != 1 {
+		t.Errorf("Борис's absence was not saved beside Вера's refused mark")
+	}
+	st, _, out = apptest.Do(t, c, "GET", w.s.URL+fmt.Sprintf("/journal/lessons/%d/history/%d", l, w.anna), nil)
+	if st != 200 || !strings.Contains(out, "maria.m") || !strings.Contains(out, "5/oral") {
+		t.Errorf("history page: %d %s", st, out)
+	}
+	// The class card links to the journal.
+	if _, _, out = apptest.Do(t, c, "GET", w.s.URL+fmt.Sprintf("/classes/%d", w.c5a), nil); !strings.Contains(out, fmt.Sprintf(`href="/journal/groups/%d"`, w.c5a)) {
+		t.Errorf("class card: %s", out)
 	}
 }

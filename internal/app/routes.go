@@ -47,6 +47,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	a.Site.RegisterContingent(mux, a.Contingent)
 	a.Site.RegisterStaff(mux, a.Staff, a.OrgDir, a.Dirs.S)
 	a.Site.RegisterDirectory(mux, a.Dirs)
+	a.Site.RegisterJournal(mux, a.Journal, a.Dirs.S)
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("/", a.notFound)
 }
