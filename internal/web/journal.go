@@ -208,7 +208,10 @@ func cellText(m *journal.Mark, a *journal.Attendance) string {
 // cells is the grid's autosave: a JSON batch of cells of one lesson (the
 // script sends one cell at a time, with an idempotency key so that a retry
 // after a lost answer does not write twice), answered with the batch's
-// result. The form token travels in X-CSRF-Token.
+// result: 200 whenever the batch was processed (a refused cell is a result
+// the script shows in its cell, not a failed request), an error status
+// only for a request refused as a whole. The form token travels in
+// X-CSRF-Token.
 func (h journalPages) cells(w http.ResponseWriter, r *http.Request) {
 	writeJSON := func(status int, v any) {
 		w.Header().Set("Content-Type", "application/json")
@@ -245,10 +248,10 @@ func (h journalPages) cells(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 	case replay != nil:
 		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(replay.Status)
+		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write(replay.Body)
 	default:
-		writeJSON(res.Status(), res)
+		writeJSON(http.StatusOK, res)
 	}
 }
 

@@ -87,8 +87,9 @@
   }
 
   function save(el) {
-    if (el.readOnly || el.value === el.dataset.saved) { return; }
+    if (el.readOnly || el.value === el.dataset.saved || el.value === el.dataset.pending) { return; }
     var value = el.value;
+    el.dataset.pending = value;
     var body = { cells: [parse(value, el)] };
     var reason = document.getElementById("journal-reason");
     if (reason) {
@@ -106,6 +107,7 @@
       }).then(function (resp) {
         return resp.json().then(function (data) { return { ok: resp.ok, data: data }; });
       }).then(function (res) {
+        delete el.dataset.pending;
         var cell = res.data.cells && res.data.cells[0];
         if (res.ok && cell && (cell.status === "saved" || cell.status === "unchanged")) {
           el.dataset.saved = value;
@@ -119,6 +121,7 @@
           setState(el, "offline");
           setTimeout(send, 1000 * Math.pow(2, tries - 1));
         } else {
+          delete el.dataset.pending;
           setState(el, "failed", root.getAttribute("data-offline"));
         }
       });
