@@ -113,6 +113,7 @@ func steps() []Step {
 		{"staff", genStaff},
 		{"teaching", genTeaching},
 		{"accounts", genAccounts},
+		{"journal", genJournal},
 	}
 }
 

@@ -55,10 +55,10 @@ func DefaultScale(country string) string {
 	return "ru5"
 }
 
-// builtinScale describes the shipped scales, used when the directory entry
+// BuiltinScale describes the shipped scales, used when the directory entry
 // is missing (a bare database) so that a mark is never judged against
 // nothing. The migration seeds the directory with the same values.
-func builtinScale(code string) (Scale, bool) {
+func BuiltinScale(code string) (Scale, bool) {
 	switch code {
 	case "ru5":
 		return Scale{Code: code, Kind: Numeric, Min: 2, Max: 5, Pass: 3, Step: 1, Modifiers: true}, true
@@ -170,7 +170,7 @@ func (s *Service) describe(ctx context.Context, code string) (Scale, error) {
 			return Scale{}, err
 		}
 	}
-	if sc, ok := builtinScale(code); ok {
+	if sc, ok := BuiltinScale(code); ok {
 		return sc, nil
 	}
 	return Scale{}, errs.E(errs.NotFound, "there is no mark scale %q", code)

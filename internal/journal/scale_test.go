@@ -5,10 +5,10 @@ import "testing"
 // The scales as the issue names them: RU 2..5 with + and − counted a
 // quarter either way (never past the ends), UA 1..12, pass/fail, percent.
 func TestScaleRules(t *testing.T) {
-	ru, _ := builtinScale("ru5")
-	ua, _ := builtinScale("ua12")
-	pf, _ := builtinScale("pass_fail")
-	pc, _ := builtinScale("percent")
+	ru, _ := BuiltinScale("ru5")
+	ua, _ := BuiltinScale("ua12")
+	pf, _ := BuiltinScale("pass_fail")
+	pc, _ := BuiltinScale("percent")
 	for _, c := range []struct {
 		sc         Scale
 		in, value  string
