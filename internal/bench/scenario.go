@@ -33,6 +33,8 @@ func Scenarios() []Scenario {
 		&personCreate{},
 		&personRead{},
 		&orgList{},
+		&journalWrite{},
+		&journalRead{},
 	}
 }
 

@@ -30,8 +30,15 @@ const journalBatch = 400
 // multi-row INSERTs; the demo records no change log or history for them.
 func genJournal(ctx context.Context, g *Gen, tx *store.Tx) error {
 	groups, err := ids(ctx, tx, "SELECT DISTINCT group_id FROM lessons ORDER BY group_id")
-	if err != nil || len(groups) == 0 {
+	if err != nil {
 		return err
+	}
+	return fillGroups(ctx, g, tx, groups)
+}
+
+func fillGroups(ctx context.Context, g *Gen, tx *store.Tx, groups []int64) error {
+	if len(groups) == 0 {
+		return nil
 	}
 	jg := &journalGen{g: g, tx: tx, ability: map[int64]float64{}, frailty: map[int64]float64{}, sickUntil: map[int64]string{},
 		now: Epoch()}
@@ -426,14 +433,20 @@ func (b *rowBuffer) flush(ctx context.Context, tx *store.Tx) error {
 	return err
 }
 
-// FillJournal runs the journal step on its own, in one transaction, over
-// the lessons db holds now: for lessons made after Generate (tests, the
-// benchmarks' own lessons).
-func FillJournal(ctx context.Context, db *store.DB, seed int64) (Summary, error) {
+// FillJournal runs the journal step on its own, in one transaction, for
+// the lessons of groups (every group with lessons when none is named): for
+// lessons made after Generate (tests, the benchmarks' own class). A group
+// whose lessons already hold marks must not be filled again.
+func FillJournal(ctx context.Context, db *store.DB, seed int64, groups ...int64) (Summary, error) {
 	start := time.Now()
 	sum := Summary{Counts: map[string]int{}}
 	g := &Gen{R: rand.New(rand.NewPCG(uint64(seed), 0x4a4f55524e414c)), Sum: &sum}
-	err := db.WithTx(ctx, func(tx *store.Tx) error { return genJournal(ctx, g, tx) })
+	err := db.WithTx(ctx, func(tx *store.Tx) error {
+		if len(groups) == 0 {
+			return genJournal(ctx, g, tx)
+		}
+		return fillGroups(ctx, g, tx, groups)
+	})
 	sum.Took = time.Since(start)
 	return sum, err
 }
