@@ -114,7 +114,7 @@ func (g *Guard) Grid(ctx context.Context, groupID int64, subject string, periodI
 	if len(ps) == 0 {
 		return out, errs.Field(errs.Conflict, "period", "none", "the year of this class has no study periods")
 	}
-	today := g.S.today()
+	today := g.S.Today()
 	pick := -1
 	for i, p := range ps {
 		out.Periods = append(out.Periods, PeriodRef{ID: p.ID, Name: p.Name, StartsOn: p.StartsOn, EndsOn: p.EndsOn, Closed: p.ClosedAt != nil})

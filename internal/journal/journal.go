@@ -73,7 +73,8 @@ func (s *Service) now() time.Time {
 	return s.Now().UTC().Truncate(time.Microsecond)
 }
 
-func (s *Service) today() string { return s.now().Format("2006-01-02") }
+// Today is the journal's date: lessons after it take no marks yet.
+func (s *Service) Today() string { return s.now().Format("2006-01-02") }
 
 // Guard is the journal as the outside world gets it: every call is decided
 // by the access policy for the actor in the context, and every change is

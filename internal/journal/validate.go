@@ -46,20 +46,18 @@ func loadCodes(ctx context.Context, q store.Querier) (codes, error) {
 
 // cellPlan is a valid cell, normalised, before it meets the stored row.
 type cellPlan struct {
-	idx      int
-	person   int64
-	hasMark  bool
-	mark     *Mark // nil: clear the mark
-	hasAtt   bool
-	att      *Attendance // nil: present
-	errs     []CellErr
-	result   CellResult
-	markOld  *Mark
-	attOld   *Attendance
-	markOp   string
-	attOp    string
-	markText [2]string
-	attText  [2]string
+	idx     int
+	person  int64
+	hasMark bool
+	mark    *Mark // nil: clear the mark
+	hasAtt  bool
+	att     *Attendance // nil: present
+	errs    []CellErr
+	result  CellResult
+	markOld *Mark
+	attOld  *Attendance
+	markOp  string
+	attOp   string
 }
 
 func (p *cellPlan) fail(field, rule, msg string) {

@@ -44,7 +44,7 @@ func (s *Service) writeLesson(ctx context.Context, li lessonInfo, b Batch, mode 
 	switch {
 	case li.Status == schedule.Cancelled:
 		lessonErr = &CellErr{"lesson_id", "cancelled", "the lesson was cancelled: it takes no marks or attendance"}
-	case li.Date > s.today():
+	case li.Date > s.Today():
 		lessonErr = &CellErr{"lesson_id", "future", "the lesson of " + li.Date + " has not taken place yet"}
 	case li.locked() && mode != modeAmend:
 		lessonErr = &CellErr{"lesson_id", "closed", "the period " + li.PeriodName + " is closed: its marks and attendance are locked"}
@@ -462,8 +462,7 @@ func storedCells(ctx context.Context, q store.Querier, lesson int64, persons []i
 		if value == Late {
 			a.Minutes = &n
 		}
-		attendance := a
-		att[person] = attendance
+		att[person] = a
 	}
 	return marks, att, rows.Err()
 }

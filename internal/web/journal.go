@@ -133,7 +133,7 @@ func (h journalPages) renderGrid(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	d.SubjectName = nameOr(subjNames, subject)
-	d.Today = h.g.S.Now().UTC().Format("2006-01-02")
+	d.Today = h.g.S.Today()
 	d.PeriodLocked = d.G.Period.Closed
 	d.NeedReason = d.PeriodLocked && d.G.CanAmend
 	t := h.site.Catalog.For(lang)
