@@ -98,4 +98,3 @@ func (s *journalRead) Baseline(ctx context.Context, db *store.DB, _ int) error {
 	}
 	return rows.Err()
 }
-
