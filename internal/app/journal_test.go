@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -557,5 +558,55 @@ func TestJournalPages(t *testing.T) {
 	// The class card links to the journal.
 	if _, _, out = apptest.Do(t, c, "GET", w.s.URL+fmt.Sprintf("/classes/%d", w.c5a), nil); !strings.Contains(out, fmt.Sprintf(`href="/journal/groups/%d"`, w.c5a)) {
 		t.Errorf("class card: %s", out)
+	}
+}
+
+// Concurrent retries of one request (a phone resending before the first
+// answer arrived) write once; all get the same answer. A body over the
+// server's limit is refused as a whole, naming the limit.
+func TestJournalConcurrentRetries(t *testing.T) {
+	w := newJournalWorld(t)
+	l := w.lesson(t, w.c5a, "math", w.periods[0].StartsOn, w.math, nil, "")
+	tok := w.teacher(t, w.math)
+	path := fmt.Sprintf("/api/v1/lessons/%d/journal", l)
+	body := fmt.Sprintf(`{"cells":[{"person_id":%d,"mark":{"value":"5"}},{"person_id":%d,"mark":{"value":"3"}}]}`, w.anna, w.vera)
+	type answer struct {
+		st   int
+		body string
+	}
+	out := make(chan answer, 6)
+	for range 6 {
+		go func() {
+			req, _ := http.NewRequest("PUT", w.s.URL+path, strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+tok)
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Idempotency-Key", "same-request")
+			resp, err := w.s.Client().Do(req)
+			if err != nil {
+				out <- answer{0, err.Error()}
+				return
+			}
+			defer resp.Body.Close()
+			var b strings.Builder
+			_, _ = io.Copy(&b, resp.Body)
+			out <- answer{resp.StatusCode, strings.TrimSpace(b.String())}
+		}()
+	}
+	first := <-out
+	for range 5 {
+		a := <-out
+		if a.st != first.st || a.body != first.body {
+			t.Errorf("answers differ: %d %s / %d %s", first.st, first.body, a.st, a.body)
+		}
+	}
+	if first.st != 200 {
+		t.Fatalf("answer: %d %s", first.st, first.body)
+	}
+	if n := w.count(t, "SELECT COUNT(*) FROM journal_history WHERE lesson_id = $1", l); n != 2 {
+		t.Errorf("%d history rows for two cells written once", n)
+	}
+	big := `{"cells":[{"person_id":1,"mark":{"value":"5","comment":"` + strings.Repeat("x", 1<<20) + `"}}]}`
+	if st, _, out := w.call(t, tok, "PUT", path, big); st != 422 && st != 413 || !strings.Contains(out, "larger than") {
+		t.Errorf("a body over the limit: %d %.200s", st, out)
 	}
 }
