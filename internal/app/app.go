@@ -24,6 +24,7 @@ import (
 	"shkola/internal/directory"
 	"shkola/internal/filestore"
 	"shkola/internal/httpx"
+	"shkola/internal/journal"
 	"shkola/internal/logins"
 	"shkola/internal/notify"
 	"shkola/internal/org"
@@ -72,6 +73,8 @@ type App struct {
 	// the dispatcher and the sender (Background starts it for serve).
 	Notify   *notify.Guard
 	Notifier *notify.Runner
+	// Journal is the class journal; Journal.S for trusted callers (demo, bench).
+	Journal *journal.Guard
 }
 
 // Migrations lists every domain's migration set in dependency order: a
@@ -92,6 +95,7 @@ func Migrations() []store.MigrationSet {
 		schedule.Migrations(),
 		logins.Migrations(),
 		notify.Migrations(),
+		journal.Migrations(),
 	}
 }
 
@@ -157,6 +161,7 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	a.Classes.S.Graduate = a.Contingent.S.GraduateClass // the rollover graduates through the contingent, in its transaction
 	a.Schedule = &schedule.Guard{S: &schedule.Service{DB: db, Now: time.Now, Known: a.Dirs.S.Has, Files: a.Files}, Policy: a.Policy, Audit: a.Audit}
 	a.Admin = &account.Admin{S: a.Accounts, Policy: a.Policy}
+	a.Journal = &journal.Guard{S: journal.NewService(db, a.Dirs.S, a.Audit), Policy: a.Policy}
 	a.Sessions = &account.Web{S: a.Accounts, Secure: cfg.Secure()}
 	a.Logins = &logins.Guard{S: &logins.Service{Accounts: a.Accounts, Classes: a.Classes.S, Audit: a.Audit, Now: time.Now,
 		MinAge: cfg.LoginMinAge, CodeLifetime: time.Duration(cfg.LoginCodeDays) * 24 * time.Hour}, Policy: a.Policy}
@@ -240,5 +245,7 @@ func personReferences() []registry.Reference {
 		{Table: "qualifications", Column: "person_id"}, {Table: "accounts", Column: "person_id"},
 		{Table: "notifications", Column: "person_id"}, {Table: "deliveries", Column: "person_id"},
 		{Table: "lessons", Column: "teacher_id"}, {Table: "lessons", Column: "substitute_id"}, {Table: "timetable_entries", Column: "teacher_id"},
+		{Table: "marks", Column: "person_id", Key: "lesson_id"}, {Table: "attendance", Column: "person_id", Key: "lesson_id"},
+		{Table: "journal_history", Column: "person_id"}, {Table: "period_marks", Column: "person_id", Key: "group_id"},
 	}
 }

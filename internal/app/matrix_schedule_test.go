@@ -1,29 +1,12 @@
 package app_test
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"testing"
-	"time"
 
 	"shkola/internal/access"
-	"shkola/internal/registry"
 )
-
-// relateSchedule gives class1 a maths lesson of its teacher that a
-// substitute takes, so "takes_lesson" holds for the substitute and no
-// longer for the replaced teacher (who still teaches the class).
-func (e *matrixEnv) relateSchedule(t *testing.T, officer context.Context) {
-	p, err := e.s.App.People.Create(officer, registry.NewPerson{OrgID: e.s1.ID, LastName: "Зайцева", FirstName: "Нина", BirthDate: "1990-02-02", Sex: "f"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.substitute = p.ID
-	now := time.Now().UTC()
-	e.lesson1 = e.insert(t, `INSERT INTO lessons (org_id, group_id, subject, teacher_id, substitute_id, on_date, slot, room, created_at, updated_at)
-		VALUES ($1, $2, 'math', $3, $4, '2026-10-05', 2, 'Каб. 1', $5, $5)`, e.s1.ID, e.class1, e.teacher, e.substitute, now)
-}
 
 func (e *matrixEnv) version(t *testing.T, table string, id int64) int64 {
 	var v int64
@@ -33,13 +16,14 @@ func (e *matrixEnv) version(t *testing.T, table string, id int64) int64 {
 	return v
 }
 
-// scheduleProbes try class1's plan and timetable and lesson1.
+// scheduleProbes try class1's plan and timetable and the journal fixture's
+// lesson1, which a substitute takes in place of the class's teacher.
 func scheduleProbes() map[[2]string]probe {
 	onS1 := func(e *matrixEnv) int64 { return e.s1.ID }
 	onS2 := func(e *matrixEnv) int64 { return e.s2.ID }
 	all := []access.Relationship{access.Anyone, access.InScope, access.Teaches, access.ClassTeacherOf, access.TakesLesson}
 	class := func(e *matrixEnv) string { return "/api/v1/classes/" + strconv.FormatInt(e.class1, 10) }
-	lesson := func(e *matrixEnv) string { return "/api/v1/lessons/" + strconv.FormatInt(e.lesson1, 10) }
+	lesson := func(e *matrixEnv) string { return "/api/v1/lessons/" + strconv.FormatInt(e.journal.lesson1, 10) }
 	return map[[2]string]probe{
 		{"study_plan", "read"}: {target: onS1, unrelated: onS2, supports: all,
 			do: func(t *testing.T, e *matrixEnv, tok string) bool {
@@ -61,7 +45,7 @@ func scheduleProbes() map[[2]string]probe {
 			do: func(t *testing.T, e *matrixEnv, tok string) bool {
 				e.n++
 				st, _, body := e.call(t, tok, "PATCH", lesson(e)+"/schedule", fmt.Sprintf(`{"room":"Каб. %d"}`, e.n),
-					"If-Match", fmt.Sprintf(`W/"%d"`, e.version(t, "lessons", e.lesson1)))
+					"If-Match", fmt.Sprintf(`W/"%d"`, e.version(t, "lessons", e.journal.lesson1)))
 				return verdict(t, "lesson move", st, body)
 			}},
 		{"lesson", "read"}: {target: onS1, unrelated: onS2, supports: all,
@@ -73,7 +57,7 @@ func scheduleProbes() map[[2]string]probe {
 			do: func(t *testing.T, e *matrixEnv, tok string) bool {
 				e.n++
 				st, _, body := e.call(t, tok, "PATCH", lesson(e), fmt.Sprintf(`{"topic":"Дроби, урок %d"}`, e.n),
-					"If-Match", fmt.Sprintf(`W/"%d"`, e.version(t, "lessons", e.lesson1)))
+					"If-Match", fmt.Sprintf(`W/"%d"`, e.version(t, "lessons", e.journal.lesson1)))
 				return verdict(t, "lesson write", st, body)
 			}},
 	}

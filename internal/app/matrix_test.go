@@ -33,7 +33,9 @@ type matrixEnv struct {
 	// school 2; year1 and year2 are their schools' academic years.
 	guardian, teacher, classTeacher int64
 	class1, class2, year1, year2    int64
-	substitute, lesson1             int64 // lesson1: class1's maths of teacher, taken by substitute (matrix_schedule_test.go)
+	// The lessons and study periods the journal and schedule probes act on
+	// (matrix_journal_test.go): substitute takes lesson1 in place of teacher.
+	journal journalFixture
 }
 
 // holder is the person who holds rel towards the pupil (and its class).
@@ -48,7 +50,7 @@ func (e *matrixEnv) holder(rel access.Relationship) int64 {
 	case access.ClassTeacherOf:
 		return e.classTeacher
 	case access.TakesLesson:
-		return e.substitute
+		return e.journal.substitute
 	}
 	return 0
 }
@@ -143,6 +145,7 @@ func (e *matrixEnv) relate(t *testing.T, officer context.Context) {
 	e.insert(t, "INSERT INTO assignments (group_id, teacher_id, subject, starts_on, created_at) VALUES ($1, $2, 'math', '2026-09-01', $3)", e.class1, e.teacher, now)
 	e.insert(t, `INSERT INTO guardianships (child_id, guardian_id, kind, starts_on, created_at, created_by)
 		VALUES ($1, $2, 'mother', '2014-05-02', $3, 'matrix')`, e.person, e.guardian, now)
+	e.relateJournal(t, officer)
 }
 
 func (e *matrixEnv) call(t *testing.T, token, method, path, body string, header ...string) (int, http.Header, string) {
@@ -286,7 +289,7 @@ func TestAccessMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	probes := orgProbes()
-	for _, more := range []map[[2]string]probe{auditProbes(), accountProbes(), personProbes(), directoryProbes(), staffProbes(), contingentProbes(), calendarProbes(), classesProbes(), loginsProbes()} {
+	for _, more := range []map[[2]string]probe{auditProbes(), accountProbes(), personProbes(), directoryProbes(), staffProbes(), contingentProbes(), calendarProbes(), classesProbes(), loginsProbes(), journalProbes()} {
 		for k, p := range more {
 			probes[k] = p
 		}
@@ -311,7 +314,6 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	e.person = p.ID
 	e.relate(t, officer)
-	e.relateSchedule(t, officer)
 	for _, ra := range m.Resources() {
 		if _, ok := probes[ra]; !ok {
 			t.Errorf("the matrix has %s/%s but no probe walks it", ra[0], ra[1])
@@ -337,7 +339,7 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	// Each relationship on its own: the grant is out of scope, the account
 	// belongs to the person who holds the relationship to the pupil.
-	for _, rel := range []access.Relationship{access.Self, access.GuardianOf, access.Teaches, access.ClassTeacherOf} {
+	for _, rel := range []access.Relationship{access.Self, access.GuardianOf, access.Teaches, access.ClassTeacherOf, access.TakesLesson} {
 		scenarios = append(scenarios, scenario{string(rel), []access.Relationship{access.Anyone, rel}, unrelated, e.holder(rel)})
 	}
 	scenarios = append(scenarios, scenario{string(access.TakesLesson), []access.Relationship{access.Anyone, access.TakesLesson}, unrelated, e.holder(access.TakesLesson)})

@@ -34,6 +34,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	api.RegisterLogins(a.API, a.Logins, a.Cfg.BaseURL)
 	api.RegisterNotify(a.API, a.Notify)
 	api.RegisterSchedule(a.API, a.Schedule)
+	api.RegisterJournal(a.API, a.Journal)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
 	})
@@ -52,6 +53,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	a.Site.RegisterLogins(mux, a.Logins, a.Cfg.BaseURL)
 	a.Site.RegisterNotify(mux, a.Notify)
 	a.Site.RegisterSchedule(mux, a.Schedule, a.Calendar, a.Dirs.S)
+	a.Site.RegisterJournal(mux, a.Journal, a.Dirs.S)
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("/", a.notFound)
 }

@@ -26,13 +26,14 @@ type Scenario interface {
 
 // Scenarios returns fresh instances of every scenario, in table order.
 // Not measured yet (the features do not exist): the diary week of a child
-// read by its guardian, saving a lesson's marks and attendance, the registry
-// import from CSV, listing a class journal.
+// read by its guardian, the registry import from CSV.
 func Scenarios() []Scenario {
 	return []Scenario{
 		&personCreate{},
 		&personRead{},
 		&orgList{},
+		&journalWrite{},
+		&journalRead{},
 	}
 }
 

@@ -115,6 +115,7 @@ func steps() []Step {
 		{"accounts", genAccounts},
 		{"announcements", genAnnouncements},
 		{"schedule", genSchedule},
+		{"journal", genJournal},
 	}
 }
 

@@ -26,12 +26,15 @@ const (
 	AchievementResult = "achievement_result"
 	Position          = "position"
 	Citizenship       = "citizenship"
+	// MarkScale lists the mark scales an organisation may use (the journal
+	// reads their attributes: kind, range, pass mark, modifiers, step).
+	MarkScale = "mark_scale"
 )
 
 // Names lists every directory in the order the UI shows them.
 func Names() []string {
 	return []string{Subject, WorkKind, LessonKind, AbsenceReason, DocumentType, Citizenship, EducationLevel, FormOfStudy,
-		HealthGroup, PEGroup, DisabilityGroup, AchievementLevel, AchievementResult, Position}
+		HealthGroup, PEGroup, DisabilityGroup, AchievementLevel, AchievementResult, Position, MarkScale}
 }
 
 // Known reports whether name is a directory.

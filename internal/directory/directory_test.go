@@ -80,7 +80,7 @@ func TestSeededDirectories(t *testing.T) {
 	if ok, err := s.Has(ctx, "subject", "alchemy"); err != nil || ok {
 		t.Errorf("unknown code: %v %v", ok, err)
 	}
-	if _, err := s.Has(ctx, "mark_scale", "5"); errs.CodeOf(err) != errs.NotFound {
+	if _, err := s.Has(ctx, "grading_scheme", "5"); errs.CodeOf(err) != errs.NotFound {
 		t.Errorf("unknown directory: %v", err)
 	}
 	kinds, err := s.List(ctx, "work_kind", false)
@@ -201,7 +201,7 @@ func TestEntryRules(t *testing.T) {
 	if _, err := s.Create(ctx, "citizenship", directory.New{Code: "FR", NameRU: "Франция", NameEN: "France"}); err != nil {
 		t.Fatalf("a valid country: %v", err)
 	}
-	if _, err := s.Create(ctx, "mark_scale", directory.New{Code: "five", NameRU: "x"}); errs.CodeOf(err) != errs.NotFound {
+	if _, err := s.Create(ctx, "grading_scheme", directory.New{Code: "five", NameRU: "x"}); errs.CodeOf(err) != errs.NotFound {
 		t.Fatalf("unknown directory: %v", err)
 	}
 	_, err := s.Update(ctx, "subject", "math", 1, directory.Patch{NameRU: ptr("")})

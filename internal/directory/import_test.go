@@ -126,7 +126,7 @@ func TestImportFileProblems(t *testing.T) {
 		_, err := s.Import(ctx, "subject", strings.NewReader(tc.file), true)
 		t.Run(tc.name, func(t *testing.T) { fieldErr(t, err, errs.Invalid, tc.field, tc.rule) })
 	}
-	if _, err := s.Import(ctx, "mark_scale", strings.NewReader(kinds), true); errs.CodeOf(err) != errs.NotFound {
+	if _, err := s.Import(ctx, "grading_scheme", strings.NewReader(kinds), true); errs.CodeOf(err) != errs.NotFound {
 		t.Fatalf("unknown directory: %v", err)
 	}
 }

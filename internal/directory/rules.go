@@ -65,6 +65,14 @@ func specOf(name string) (spec, bool) {
 	case EducationLevel:
 		plain.attrs = map[string]attrRule{"abbr": {kind: attrString, max: 20}, "country": {kind: attrString, enum: []string{"RU", "UA"}}}
 		return plain, true
+	case MarkScale:
+		plain.attrs = map[string]attrRule{
+			"kind": {kind: attrString, required: true, enum: []string{"numeric", "pass_fail"}},
+			"min":  {kind: attrInt, min: 0, max: 1000}, "max": {kind: attrInt, min: 1, max: 1000},
+			"pass": {kind: attrInt, min: 0, max: 1000}, "step": {kind: attrInt, min: 1, max: 100},
+			"modifiers": {kind: attrBool},
+		}
+		return plain, true
 	case HealthGroup:
 		return spec{code: romanCode, codeHint: "a Roman numeral: I, II, III, IV or V"}, true
 	case Citizenship:

@@ -1,0 +1,356 @@
+package journal
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+
+	"shkola/internal/access"
+	"shkola/internal/calendar"
+	"shkola/internal/errs"
+	"shkola/internal/schedule"
+	"shkola/internal/store"
+)
+
+// GroupRef is the class or sub-group a journal belongs to.
+type GroupRef struct {
+	ID      int64  `json:"id"`
+	OrgID   int64  `json:"org_id"`
+	Kind    string `json:"kind"`
+	ClassID int64  `json:"class_id"` // the class itself, or the sub-group's class
+	YearID  int64  `json:"year_id"`
+	Name    string `json:"name"`
+	Country string `json:"-"`
+	scale   string
+}
+
+func (gr GroupRef) target(subject string) access.Target {
+	return access.Target{OrgIDs: []int64{gr.OrgID}, ClassID: gr.ClassID, Subject: subject}
+}
+
+func loadGroup(ctx context.Context, q store.Querier, id int64) (GroupRef, error) {
+	var gr GroupRef
+	err := q.QueryRowContext(ctx, `SELECT g.id, g.org_id, g.kind, COALESCE(g.parent_id, g.id), g.year_id, g.name, o.country,
+		COALESCE((SELECT js.scale FROM journal_scales js JOIN org_tree t ON t.ancestor_id = js.org_id
+			WHERE t.descendant_id = g.org_id ORDER BY t.depth LIMIT 1), '')
+		FROM groups g JOIN organisations o ON o.id = g.org_id WHERE g.id = $1 AND g.kind IN ('class', 'subgroup')`, id).
+		Scan(&gr.ID, &gr.OrgID, &gr.Kind, &gr.ClassID, &gr.YearID, &gr.Name, &gr.Country, &gr.scale)
+	if store.IsNoRows(err) {
+		return gr, errs.E(errs.NotFound, "no such class or sub-group")
+	}
+	if gr.scale == "" {
+		gr.scale = DefaultScale(gr.Country)
+	}
+	return gr, err
+}
+
+// GridCell is a pupil's cell at one lesson of the grid.
+type GridCell struct {
+	Member     bool        `json:"member"` // a member of the group on the lesson's day
+	Mark       *Mark       `json:"mark,omitempty"`
+	Attendance *Attendance `json:"attendance,omitempty"`
+}
+
+// GridRow is a pupil's row: the cells in lesson order, the weighted
+// average of the period, the suggested mark, the period mark with its
+// warning, and the annual and final marks of the year.
+type GridRow struct {
+	Pupil
+	Cells      []GridCell  `json:"cells"`
+	Average    *float64    `json:"average,omitempty"`
+	Suggested  *int        `json:"suggested,omitempty"`
+	PeriodMark *PeriodMark `json:"period_mark,omitempty"`
+	Warning    bool        `json:"warning"`
+	Absences   int         `json:"absences"`
+	Annual     *PeriodMark `json:"annual,omitempty"`
+	Final      *PeriodMark `json:"final,omitempty"`
+	// PeriodsAverage is the average of the year's period marks, from which
+	// the annual mark is suggested.
+	PeriodsAverage *float64 `json:"periods_average,omitempty"`
+}
+
+// PeriodRef is a study period as the grid offers it.
+type PeriodRef struct {
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`
+	StartsOn string `json:"starts_on"`
+	EndsOn   string `json:"ends_on"`
+	Closed   bool   `json:"closed"`
+}
+
+// Grid is the journal of a class or sub-group in a subject for a period.
+type Grid struct {
+	Group    GroupRef          `json:"group"`
+	Subject  string            `json:"subject"`
+	Period   PeriodRef         `json:"period"`
+	Periods  []PeriodRef       `json:"periods"`
+	Scale    Scale             `json:"scale"`
+	Lessons  []schedule.Lesson `json:"lessons"`
+	Rows     []GridRow         `json:"rows"`
+	CanGrade bool              `json:"can_grade"`
+	CanAmend bool              `json:"can_amend"`
+	CanClose bool              `json:"can_close"`
+}
+
+// Grid returns the journal of a group in a subject for a period (0: the
+// period of today, else the latest that has started, else the first).
+func (g *Guard) Grid(ctx context.Context, groupID int64, subject string, periodID int64) (Grid, error) {
+	q := g.S.DB.Read()
+	gr, err := loadGroup(ctx, q, groupID)
+	if err != nil {
+		return Grid{}, hidden(ctx, err)
+	}
+	if subject == "" {
+		return Grid{}, errs.Field(errs.Invalid, "subject", "required", "choose a subject")
+	}
+	if err := g.check(ctx, "read", gr.target(subject), gr.ID); err != nil {
+		return Grid{}, err
+	}
+	out := Grid{Group: gr, Subject: subject}
+	ps, err := calendar.Periods(ctx, q, gr.YearID)
+	if err != nil {
+		return out, err
+	}
+	if len(ps) == 0 {
+		return out, errs.Field(errs.Conflict, "period", "none", "the year of this class has no study periods")
+	}
+	today := g.S.Today()
+	pick := -1
+	for i, p := range ps {
+		out.Periods = append(out.Periods, PeriodRef{ID: p.ID, Name: p.Name, StartsOn: p.StartsOn, EndsOn: p.EndsOn, Closed: p.ClosedAt != nil})
+		switch {
+		case periodID != 0 && p.ID == periodID:
+			pick = i
+		case periodID == 0 && p.StartsOn <= today:
+			pick = i
+		}
+	}
+	if periodID != 0 && pick < 0 {
+		return out, errs.Field(errs.Invalid, "period", "year", "the period is not one of this class's year")
+	}
+	out.Period = out.Periods[max(pick, 0)]
+	if out.Scale, err = g.S.describe(ctx, gr.scale); err != nil {
+		return out, err
+	}
+	if err := g.S.fillGrid(ctx, q, &out); err != nil {
+		return out, err
+	}
+	t := gr.target(subject)
+	if out.CanGrade, err = g.allowed(ctx, "grade", t, gr.ID); err != nil {
+		return out, err
+	}
+	if out.CanAmend, err = g.allowed(ctx, "amend", t, gr.ID); err != nil {
+		return out, err
+	}
+	if out.CanClose, err = g.Policy.Allowed(ctx, identityOf(ctx), Resource, "close", access.Target{OrgIDs: []int64{gr.OrgID}}); err != nil {
+		return out, err
+	}
+	return out, g.auditRead(ctx, "journal_grid", gr.ID, gr.OrgID)
+}
+
+// fillGrid reads lessons, pupils, cells and period marks: four queries.
+func (s *Service) fillGrid(ctx context.Context, q store.Querier, out *Grid) error {
+	gr, p := out.Group, out.Period
+	rows, err := q.QueryContext(ctx, "SELECT "+schedule.LessonColumns+` FROM lessons l
+		WHERE l.group_id = $1 AND l.subject = $2 AND l.on_date >= $3 AND l.on_date <= $4 ORDER BY l.on_date, l.slot, l.id`,
+		gr.ID, out.Subject, p.StartsOn, p.EndsOn)
+	if err != nil {
+		return err
+	}
+	out.Lessons = []schedule.Lesson{}
+	col := map[int64]int{}
+	for rows.Next() {
+		l, err := schedule.ScanLesson(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		col[l.ID] = len(out.Lessons)
+		out.Lessons = append(out.Lessons, l)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	type span struct{ from, to string }
+	spans := map[int64][]span{}
+	rowOf := map[int64]int{}
+	rows, err = q.QueryContext(ctx, `SELECT m.person_id, p.last_name, p.first_name, p.middle_name, m.starts_on, COALESCE(m.ends_on, '9999-12-31')
+		FROM group_members m JOIN persons p ON p.id = m.person_id
+		WHERE (m.group_id = $1 OR m.group_id IN (SELECT id FROM groups WHERE parent_id = $1))
+		AND m.starts_on <= $3 AND (m.ends_on IS NULL OR m.ends_on > $2)
+		ORDER BY p.last_name, p.first_name, p.middle_name, p.id`, gr.ID, p.StartsOn, p.EndsOn)
+	if err != nil {
+		return err
+	}
+	out.Rows = []GridRow{}
+	for rows.Next() {
+		var pu Pupil
+		var sp span
+		if err := rows.Scan(&pu.PersonID, &pu.LastName, &pu.FirstName, &pu.MiddleName, &sp.from, &sp.to); err != nil {
+			rows.Close()
+			return err
+		}
+		if _, ok := rowOf[pu.PersonID]; !ok {
+			rowOf[pu.PersonID] = len(out.Rows)
+			out.Rows = append(out.Rows, GridRow{Pupil: pu, Cells: make([]GridCell, len(out.Lessons))})
+		}
+		spans[pu.PersonID] = append(spans[pu.PersonID], sp)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	for i := range out.Rows {
+		r := &out.Rows[i]
+		for j, l := range out.Lessons {
+			for _, sp := range spans[r.PersonID] {
+				r.Cells[j].Member = r.Cells[j].Member || (sp.from <= l.Date && l.Date < sp.to)
+			}
+		}
+	}
+	rows, err = q.QueryContext(ctx, `SELECT 'm', x.id, x.lesson_id, x.person_id, x.value, x.score, x.work_kind, x.weight, x.comment, x.version
+		FROM marks x JOIN lessons l ON l.id = x.lesson_id
+		WHERE l.group_id = $1 AND l.subject = $2 AND l.on_date >= $3 AND l.on_date <= $4
+		UNION ALL SELECT 'a', a.id, a.lesson_id, a.person_id, a.status, NULL, a.reason, COALESCE(a.late_minutes, 0), '', a.version
+		FROM attendance a JOIN lessons l ON l.id = a.lesson_id
+		WHERE l.group_id = $1 AND l.subject = $2 AND l.on_date >= $3 AND l.on_date <= $4`, gr.ID, out.Subject, p.StartsOn, p.EndsOn)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var kind, value, code, comment string
+		var id, lesson, person, version int64
+		var score sql.NullFloat64
+		var n int
+		if err := rows.Scan(&kind, &id, &lesson, &person, &value, &score, &code, &n, &comment, &version); err != nil {
+			rows.Close()
+			return err
+		}
+		ri, ok := rowOf[person]
+		if !ok {
+			continue // a pupil who left before the period: not shown
+		}
+		c := &out.Rows[ri].Cells[col[lesson]]
+		if kind == "m" {
+			c.Mark = &Mark{ID: id, LessonID: lesson, PersonID: person, Value: value, Kind: code, Weight: n, Comment: comment, Version: version}
+			if score.Valid {
+				v := score.Float64
+				c.Mark.Score = &v
+			}
+			continue
+		}
+		c.Attendance = &Attendance{ID: id, LessonID: lesson, PersonID: person, Status: value, Reason: code, Version: version}
+		if value == Late {
+			m := n
+			c.Attendance.Minutes = &m
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	pms, err := periodMarks(ctx, q, gr.ID, out.Subject, gr.YearID)
+	if err != nil {
+		return err
+	}
+	for i := range out.Rows {
+		r := &out.Rows[i]
+		r.Average = weightedAverage(out.Lessons, r.Cells)
+		for _, c := range r.Cells {
+			if c.Attendance != nil && c.Attendance.Status == Absent {
+				r.Absences++
+			}
+		}
+		if r.Average != nil && out.Scale.Kind == Numeric {
+			n := out.Scale.Round(*r.Average)
+			r.Suggested = &n
+		}
+		var sum float64
+		var cnt int
+		for _, pm := range pms[r.PersonID] {
+			switch {
+			case pm.Kind == PeriodKind && pm.PeriodID != nil && *pm.PeriodID == out.Period.ID:
+				r.PeriodMark = pm
+			case pm.Kind == AnnualKind:
+				r.Annual = pm
+			case pm.Kind == FinalKind:
+				r.Final = pm
+			}
+			if pm.Kind == PeriodKind && pm.Score != nil {
+				sum += *pm.Score
+				cnt++
+			}
+		}
+		if cnt > 0 {
+			avg := sum / float64(cnt)
+			r.PeriodsAverage = &avg
+		}
+		if r.PeriodMark != nil {
+			r.Warning = out.Scale.Warn(r.PeriodMark.Score, r.Average)
+		}
+	}
+	return nil
+}
+
+// weightedAverage is the average of the scored marks weighted by their
+// work kind, cancelled lessons left out; nil when there is none.
+func weightedAverage(lessons []schedule.Lesson, cells []GridCell) *float64 {
+	var sum, weight float64
+	for j, c := range cells {
+		if c.Mark == nil || c.Mark.Score == nil || lessons[j].Status == schedule.Cancelled {
+			continue
+		}
+		sum += *c.Mark.Score * float64(c.Mark.Weight)
+		weight += float64(c.Mark.Weight)
+	}
+	if weight == 0 {
+		return nil
+	}
+	avg := sum / weight
+	return &avg
+}
+
+// Subjects lists the subjects of a group's journal the actor may read:
+// those assigned to the group (or its class or sub-groups) and those its
+// lessons are in.
+func (g *Guard) Subjects(ctx context.Context, groupID int64) ([]string, error) {
+	q := g.S.DB.Read()
+	gr, err := loadGroup(ctx, q, groupID)
+	if err != nil {
+		return nil, hidden(ctx, err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT subject FROM assignments WHERE ends_on IS NULL AND (group_id = $1
+		OR group_id IN (SELECT id FROM groups WHERE parent_id = $1) OR group_id = (SELECT parent_id FROM groups WHERE id = $1))
+		UNION SELECT DISTINCT subject FROM lessons WHERE group_id = $1`, gr.ID)
+	if err != nil {
+		return nil, err
+	}
+	var all []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		all = append(all, s)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	sort.Strings(all)
+	out := []string{}
+	for _, s := range all {
+		ok, err := g.allowed(ctx, "read", gr.target(s), gr.ID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		// Nothing readable: answer as for a journal the actor may not see.
+		if err := g.check(ctx, "read", gr.target(""), gr.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
