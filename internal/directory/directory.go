@@ -26,12 +26,16 @@ const (
 	AchievementResult = "achievement_result"
 	Position          = "position"
 	Citizenship       = "citizenship"
+	// ExamKind: state exams whose results go into the portfolio (ОГЭ, ЕГЭ,
+	// ГВЭ; ЗНО, НМТ, ДПА), with the country and the usual top score.
+	ExamKind = "exam_kind"
 )
 
 // Names lists every directory in the order the UI shows them.
 func Names() []string {
 	return []string{Subject, WorkKind, LessonKind, AbsenceReason, DocumentType, Citizenship, EducationLevel, FormOfStudy,
-		HealthGroup, PEGroup, DisabilityGroup, AchievementLevel, AchievementResult, Position}
+		HealthGroup, PEGroup, DisabilityGroup, AchievementLevel, AchievementResult, Position,
+		ExamKind}
 }
 
 // Known reports whether name is a directory.
