@@ -25,6 +25,7 @@ import (
 	"shkola/internal/filestore"
 	"shkola/internal/httpx"
 	"shkola/internal/org"
+	"shkola/internal/portfolio"
 	"shkola/internal/registry"
 	"shkola/internal/schedule"
 	"shkola/internal/staff"
@@ -61,6 +62,10 @@ type App struct {
 	// Contingent records movements; Contingent.S is for trusted callers
 	// (the classes rollover's graduations, the demo, imports).
 	Contingent *contingent.Guard
+
+	// Portfolio holds achievements, exams, certificates and the gifted
+	// attribute; Portfolio.S for trusted callers (the demo, recomputation).
+	Portfolio *portfolio.Guard
 }
 
 // Migrations lists every domain's migration set in dependency order: a
@@ -79,6 +84,7 @@ func Migrations() []store.MigrationSet {
 		contingent.Migrations(),
 		filestore.Migrations(),
 		schedule.Migrations(),
+		portfolio.Migrations(),
 	}
 }
 
@@ -144,6 +150,9 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	a.Classes.S.Graduate = a.Contingent.S.GraduateClass // the rollover graduates through the contingent, in its transaction
 	a.Admin = &account.Admin{S: a.Accounts, Policy: a.Policy}
 	a.Sessions = &account.Web{S: a.Accounts, Secure: cfg.Secure()}
+	if err := a.openPortfolio(); err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	a.API = api.NewRouter(mux)
 	a.routes(mux)
@@ -188,7 +197,9 @@ func openKeys(cfg *config.Config, log *slog.Logger) (*crypt.Keyring, error) {
 // EncryptedColumns lists every column sealed under the key ring, for
 // `shkola keys rotate` and `keys status`. Domains add theirs here.
 func EncryptedColumns() []crypt.Column {
-	return append([]crypt.Column{account.TOTPColumn}, registry.EncryptedColumns()...)
+	out := append([]crypt.Column{account.TOTPColumn}, registry.EncryptedColumns()...)
+	out = append(out, portfolio.EncryptedColumns()...)
+	return out
 }
 
 // openAudit loads the checkpoint signing key (generated only for a demo:
@@ -220,5 +231,7 @@ func personReferences() []registry.Reference {
 		{Table: "movements", Column: "person_id"}, {Table: "transfers", Column: "person_id"},
 		{Table: "employments", Column: "person_id"}, {Table: "staff_subjects", Column: "person_id", Key: "subject"},
 		{Table: "qualifications", Column: "person_id"}, {Table: "accounts", Column: "person_id"},
+		{Table: "achievements", Column: "person_id"}, {Table: "exam_results", Column: "person_id"},
+		{Table: "certificates", Column: "person_id", Key: "kind"},
 	}
 }

@@ -31,6 +31,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	api.RegisterContingent(a.API, a.Contingent)
 	api.RegisterStaff(a.API, a.Staff)
 	api.RegisterDirectory(a.API, a.Dirs)
+	api.RegisterPortfolio(a.API, a.Portfolio)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
 	})
@@ -46,6 +47,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	a.Site.RegisterContingent(mux, a.Contingent)
 	a.Site.RegisterStaff(mux, a.Staff, a.OrgDir, a.Dirs.S)
 	a.Site.RegisterDirectory(mux, a.Dirs)
+	a.Site.RegisterPortfolio(mux, a.Portfolio, a.Dirs.S)
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("/", a.notFound)
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"shkola/internal/errs"
@@ -152,11 +153,20 @@ func Recover(next http.Handler) http.Handler {
 	})
 }
 
-// LimitBody caps every request body; a handler that accepts uploads raises
-// its own limit explicitly.
+// UploadLimit caps a multipart/form-data body: one 10 MiB document (the
+// file store's largest accepted upload) and its form fields. JSON routes
+// refuse the content type without reading; a form route may parse up to
+// this much, which stays bounded.
+const UploadLimit = 10<<20 + 256<<10
+
+// LimitBody caps every request body; multipart uploads get UploadLimit.
 func LimitBody(n int64) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n := n
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				n = max(n, UploadLimit)
+			}
 			if r.ContentLength > n {
 				WriteProblem(w, r, errs.E(errs.Invalid, "request body is larger than %d bytes", n))
 				return
