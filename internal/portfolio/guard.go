@@ -60,7 +60,13 @@ func (g *Guard) pupil(ctx context.Context, personID int64, resource, action stri
 	}
 	// A pupil's record never changes organisation through this domain, so
 	// the stored and the submitted target are the same.
-	return p, g.Policy.Check(ctx, identity.From(ctx), resource, action, target(p))
+	err = g.Policy.Check(ctx, identity.From(ctx), resource, action, target(p))
+	if errs.CodeOf(err) == errs.NotFound && resource != Resource && g.allowed(ctx, Resource, "read", p) {
+		// The caller sees this portfolio (the denial is already audited):
+		// say "not allowed", not "not found".
+		return p, errs.E(errs.Forbidden, "you may not %s this %s", action, resource)
+	}
+	return p, err
 }
 
 func (g *Guard) allowed(ctx context.Context, resource, action string, p Pupil) bool {
