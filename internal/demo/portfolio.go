@@ -44,12 +44,12 @@ func genPortfolio(ctx context.Context, g *Gen, tx *store.Tx) error {
 		return err
 	}
 	ps := g.Portfolio
-	add := func(id int64, n portfolio.NewAchievement, status string, doc *portfolio.Upload) error {
+	add := func(id int64, n portfolio.NewAchievement, status string, doc *portfolio.Upload, by string) error {
 		p, err := portfolio.LoadPupil(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if _, err := ps.AddAchievementTx(ctx, tx, p, n, status, "demo", doc, nil); err != nil {
+		if _, err := ps.AddAchievementTx(ctx, tx, p, n, status, by, doc, nil); err != nil {
 			return fmt.Errorf("achievement of %d: %w", id, err)
 		}
 		g.Sum.Counts["achievements"]++
@@ -58,7 +58,7 @@ func genPortfolio(ctx context.Context, g *Gen, tx *store.Tx) error {
 	for _, p := range all {
 		if p.parallel >= 5 && g.R.IntN(100) < 18 {
 			for range 1 + g.R.IntN(3) {
-				if err := add(p.id, g.achievement(), portfolio.Confirmed, nil); err != nil {
+				if err := add(p.id, g.achievement(), portfolio.Confirmed, nil, "demo"); err != nil {
 					return err
 				}
 			}
@@ -76,19 +76,19 @@ func genPortfolio(ctx context.Context, g *Gen, tx *store.Tx) error {
 	if parentChild != 0 {
 		n := portfolio.NewAchievement{Kind: "contest", Title: "Конкурс рисунков «Моя семья»", Level: "school", Result: "winner",
 			Date: day(-40), Organiser: "Школа"}
-		if err := add(parentChild, n, portfolio.Confirmed, nil); err != nil {
+		if err := add(parentChild, n, portfolio.Confirmed, nil, "demo"); err != nil {
 			return err
 		}
 	}
 	if pupil1 != 0 {
 		n := portfolio.NewAchievement{Kind: "olympiad", Title: "Всероссийская олимпиада школьников по математике, региональный этап",
 			Subject: "math", Level: "regional", Result: "prize_winner", Date: day(-190), Organiser: "Министерство образования региона"}
-		if err := add(pupil1, n, portfolio.Confirmed, nil); err != nil {
+		if err := add(pupil1, n, portfolio.Confirmed, nil, "demo"); err != nil {
 			return err
 		}
 		n = portfolio.NewAchievement{Kind: "competition", Title: "Первенство района по шахматам", Level: "municipal", Result: "winner",
 			Date: day(-10), Organiser: "Спортивная школа района"}
-		if err := add(pupil1, n, portfolio.Proposed, &portfolio.Upload{Name: "диплом-шахматы.pdf", R: bytes.NewReader(demoDiploma(n.Title))}); err != nil {
+		if err := add(pupil1, n, portfolio.Proposed, &portfolio.Upload{Name: "диплом-шахматы.pdf", R: bytes.NewReader(demoDiploma(n.Title))}, "pupil1"); err != nil {
 			return err
 		}
 	}
