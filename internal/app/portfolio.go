@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"shkola/internal/audit"
 	"shkola/internal/portfolio"
 )
 
@@ -26,9 +27,21 @@ func (a *App) openPortfolio() error {
 	a.Portfolio = &portfolio.Guard{S: s, Policy: a.Policy, Audit: a.Audit}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
+	var other int
+	if err := a.DB.Read().QueryRowContext(ctx, "SELECT COUNT(*) FROM gifted WHERE rule <> $1", rule.Text()).Scan(&other); err != nil {
+		return fmt.Errorf("read the gifted attribute: %w", err)
+	}
 	n, err := s.RecomputeAll(ctx, false)
 	if err != nil {
 		return fmt.Errorf("recompute the gifted attribute: %w", err)
+	}
+	if other > 0 {
+		// A new rule is a configuration change that changes what pupils
+		// are shown as: audited (the rule text is no personal data).
+		if err := a.Audit.Write(ctx, audit.Entry{Action: audit.ConfigChange, Outcome: audit.Success, ObjectType: "gifted_rule",
+			Detail: fmt.Sprintf("gifted rule now %q; %d pupils recomputed", rule.Text(), n)}); err != nil {
+			return err
+		}
 	}
 	if n > 0 {
 		a.Log.Info("gifted attribute recomputed", "pupils", n, "rule", rule.Text())
