@@ -92,6 +92,11 @@ func decodeAchievement(r *http.Request) (portfolio.NewAchievement, *portfolio.Up
 			return n, nil, nil, errs.Field(errs.Invalid, name, "unknown", "this part is not accepted")
 		}
 	}
+	for name := range r.MultipartForm.File {
+		if name != portfolio.DocumentField {
+			return n, nil, nil, errs.Field(errs.Invalid, name, "unknown", "this part is not accepted")
+		}
+	}
 	files := r.MultipartForm.File[portfolio.DocumentField]
 	if len(files) == 0 {
 		return n, nil, nil, nil

@@ -317,7 +317,11 @@ func (h portfolioPages) review(w http.ResponseWriter, r *http.Request) {
 	if _, err := h.g.Review(ctx, id, version, rv); err != nil {
 		f := &portfolioForm{formState: newForm(), For: id}
 		f.Values["reason"] = rv.Reason
-		if errs.CodeOf(err) == errs.NotFound || !f.fail(err) {
+		if c := errs.CodeOf(err); c == errs.Forbidden || c == errs.NotFound {
+			h.failAction(w, r, err) // no review form to show it beside
+			return
+		}
+		if !f.fail(err) {
 			h.site.Fail(w, r, err)
 			return
 		}
