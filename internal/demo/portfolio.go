@@ -14,8 +14,9 @@ import (
 // olympiads, competitions and contests (mostly school and municipal, some
 // regional and national prize-winners, so the gifted attribute shows for
 // some), exam results and the basic-school certificate to pupils who
-// finished grade 9, an achievement for parent1's child, and for pupil1 a
-// regional prize plus a proposal with a document waiting for review.
+// finished grade 9, an achievement and a proposal (by parent1, for
+// teacher1 to review) for parent1's child, and for pupil1 a regional prize
+// plus a proposal with a document waiting for review.
 // Rows go through the portfolio's in-transaction functions, so the gifted
 // attribute is computed as in production.
 func genPortfolio(ctx context.Context, g *Gen, tx *store.Tx) error {
@@ -77,6 +78,13 @@ func genPortfolio(ctx context.Context, g *Gen, tx *store.Tx) error {
 		n := portfolio.NewAchievement{Kind: "contest", Title: "Конкурс рисунков «Моя семья»", Level: "school", Result: "winner",
 			Date: day(-40), Organiser: "Школа"}
 		if err := add(parentChild, n, portfolio.Confirmed, nil, "demo"); err != nil {
+			return err
+		}
+		// parent1 proposes one for the child: teacher1, the class teacher,
+		// finds it under "proposals".
+		n = portfolio.NewAchievement{Kind: "contest", Title: "Городской конкурс чтецов «Живая классика»", Level: "municipal", Result: "prize_winner",
+			Date: day(-5), Organiser: "Управление образования"}
+		if err := add(parentChild, n, portfolio.Proposed, &portfolio.Upload{Name: "грамота.pdf", R: bytes.NewReader(demoDiploma(n.Title))}, "parent1"); err != nil {
 			return err
 		}
 	}

@@ -38,6 +38,11 @@ func TestDemoPortfolio(t *testing.T) {
 		WHERE c.login = 'pupil1' AND a.status = 'proposed' AND a.file_id IS NOT NULL`); n != 1 {
 		t.Errorf("pupil1 has %d proposals with a document waiting", n)
 	}
+	if n := count(`SELECT COUNT(*) FROM achievements a JOIN group_members m ON m.person_id = a.person_id AND m.ends_on IS NULL
+		JOIN groups g ON g.id = m.group_id JOIN accounts c ON c.person_id = g.class_teacher_id
+		WHERE c.login = 'teacher1' AND a.status = 'proposed' AND a.proposed_by = 'parent1'`); n != 1 {
+		t.Errorf("teacher1 has %d proposals of parent1 to review", n)
+	}
 	if n := count(`SELECT COUNT(*) FROM gifted g JOIN accounts c ON c.person_id = g.person_id WHERE c.login = 'pupil1' AND g.gifted = TRUE`); n != 1 {
 		t.Error("pupil1 is not gifted in the demo")
 	}
