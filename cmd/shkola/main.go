@@ -32,6 +32,7 @@ func commands() []command {
 		{"audit", "verify the audit log, write or export signed checkpoints", runAudit},
 		{"keys", "generate, add, rotate and check the encryption keys for data at rest", runKeys},
 		{"bench", "measure the paths people wait on, through the server and in plain SQL (--size, --engines)", runBench},
+		{"gifted", "recompute the gifted attribute of every pupil under SHKOLA_GIFTED_RULE (--all; run nightly for a rule with a time window)", runGifted},
 		{"version", "print the version", func(_ context.Context, _ []string, out, _ io.Writer) error {
 			fmt.Fprintln(out, "shkola", version)
 			return nil

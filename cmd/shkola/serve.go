@@ -94,7 +94,7 @@ func loadDemo(ctx context.Context, a *app.App) (*demo.Summary, error) {
 		return nil, err
 	}
 	sum, err := demo.Generate(ctx, a.DB, demo.Options{Seed: a.Cfg.DemoSeed, Size: a.Cfg.DemoSize, Accounts: a.Accounts,
-		People: a.People, Contingent: a.Contingent.S})
+		People: a.People, Contingent: a.Contingent.S, Portfolio: a.Portfolio.S})
 	if err != nil {
 		return nil, err
 	}

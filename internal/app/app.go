@@ -28,6 +28,7 @@ import (
 	"shkola/internal/logins"
 	"shkola/internal/notify"
 	"shkola/internal/org"
+	"shkola/internal/portfolio"
 	"shkola/internal/registry"
 	"shkola/internal/schedule"
 	"shkola/internal/staff"
@@ -75,6 +76,9 @@ type App struct {
 	Notifier *notify.Runner
 	// Journal is the class journal; Journal.S for trusted callers (demo, bench).
 	Journal *journal.Guard
+	// Portfolio holds achievements, exams, certificates and the gifted
+	// attribute; Portfolio.S for trusted callers (the demo, recomputation).
+	Portfolio *portfolio.Guard
 }
 
 // Migrations lists every domain's migration set in dependency order: a
@@ -96,6 +100,7 @@ func Migrations() []store.MigrationSet {
 		logins.Migrations(),
 		notify.Migrations(),
 		journal.Migrations(),
+		portfolio.Migrations(),
 	}
 }
 
@@ -167,6 +172,9 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 		MinAge: cfg.LoginMinAge, CodeLifetime: time.Duration(cfg.LoginCodeDays) * 24 * time.Hour}, Policy: a.Policy}
 	a.Accounts.ManagedByGuardian = a.Logins.S.ManagedByGuardian // a child under 14 does not set own password
 	a.buildNotify()
+	if err := a.openPortfolio(); err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	a.API = api.NewRouter(mux)
 	a.routes(mux)
@@ -211,7 +219,9 @@ func openKeys(cfg *config.Config, log *slog.Logger) (*crypt.Keyring, error) {
 // EncryptedColumns lists every column sealed under the key ring, for
 // `shkola keys rotate` and `keys status`. Domains add theirs here.
 func EncryptedColumns() []crypt.Column {
-	return append([]crypt.Column{account.TOTPColumn, notify.SecretColumn}, registry.EncryptedColumns()...)
+	out := append([]crypt.Column{account.TOTPColumn, notify.SecretColumn}, registry.EncryptedColumns()...)
+	out = append(out, portfolio.EncryptedColumns()...)
+	return out
 }
 
 // openAudit loads the checkpoint signing key (generated only for a demo:
@@ -247,5 +257,7 @@ func personReferences() []registry.Reference {
 		{Table: "lessons", Column: "teacher_id"}, {Table: "lessons", Column: "substitute_id"}, {Table: "timetable_entries", Column: "teacher_id"},
 		{Table: "marks", Column: "person_id", Key: "lesson_id"}, {Table: "attendance", Column: "person_id", Key: "lesson_id"},
 		{Table: "journal_history", Column: "person_id"}, {Table: "period_marks", Column: "person_id", Key: "group_id"},
+		{Table: "achievements", Column: "person_id"}, {Table: "exam_results", Column: "person_id"},
+		{Table: "certificates", Column: "person_id", Key: "kind"},
 	}
 }

@@ -54,6 +54,7 @@ func TestCanary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	hiddenAchievement := plantPortfolio(t, s, person.ID)
 
 	// The hidden pupil is told about marks: the notifications carry her
 	// name, and their ids run over the ids the callers try.
@@ -113,6 +114,10 @@ func TestCanary(t *testing.T) {
 		_, _, body := apptest.Do(t, c, "GET", s.URL+p, nil)
 		bodies = append(bodies, answer{"UI " + p, body})
 	}
+	for _, p := range portfolioCanaryPages(person.ID, hiddenAchievement) {
+		_, _, body := apptest.Do(t, c, "GET", s.URL+p, nil)
+		bodies = append(bodies, answer{"UI " + p, body})
+	}
 	if len(bodies) < 50 {
 		t.Fatalf("only %d answers searched", len(bodies))
 	}
@@ -120,6 +125,7 @@ func TestCanary(t *testing.T) {
 	// show what was typed; the hidden records' own values never may appear.
 	hiddenValues := []string{canary + "-login", canary + "-detail", "Канареечная", canary + "-health", canary + "-address", "11223344595", "К" + canary}
 	hiddenValues = append(hiddenValues, "Скрытая")
+	hiddenValues = append(hiddenValues, portfolioCanaries()...)
 	for _, a := range bodies {
 		for _, hv := range hiddenValues {
 			if i := strings.Index(a.body, hv); i >= 0 {

@@ -35,6 +35,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	api.RegisterNotify(a.API, a.Notify)
 	api.RegisterSchedule(a.API, a.Schedule)
 	api.RegisterJournal(a.API, a.Journal)
+	api.RegisterPortfolio(a.API, a.Portfolio)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
 	})
@@ -54,6 +55,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	a.Site.RegisterNotify(mux, a.Notify)
 	a.Site.RegisterSchedule(mux, a.Schedule, a.Calendar, a.Dirs.S)
 	a.Site.RegisterJournal(mux, a.Journal, a.Dirs.S)
+	a.Site.RegisterPortfolio(mux, a.Portfolio, a.Dirs.S)
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("/", a.notFound)
 }

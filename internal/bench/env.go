@@ -86,7 +86,7 @@ func Start(ctx context.Context, eng store.Engine, o Options) (env *Env, err erro
 		return env, err
 	}
 	if env.Demo, err = demo.Generate(ctx, db, demo.Options{Seed: o.Seed, Size: o.Size, Accounts: env.App.Accounts,
-		People: env.App.People, Contingent: env.App.Contingent.S}); err != nil {
+		People: env.App.People, Contingent: env.App.Contingent.S, Portfolio: env.App.Portfolio.S}); err != nil {
 		return env, err
 	}
 	if err := env.serve(ctx, log); err != nil {

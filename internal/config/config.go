@@ -44,6 +44,11 @@ type Config struct {
 	// Notifications (notify.go): SMTP server, time zone of quiet hours,
 	// webhook targets.
 	Notify Notify
+	// GiftedRule (SHKOLA_GIFTED_RULE): the rule that derives the "gifted
+	// child" attribute from confirmed achievements (internal/portfolio
+	// rule.go describes the language); parsed at start, a bad rule refuses
+	// to start. Empty uses portfolio.DefaultRule.
+	GiftedRule string
 
 	envErrs []error // unparsable SHKOLA_* values, reported by Check
 }
@@ -63,6 +68,7 @@ func Register(fs *flag.FlagSet, cfg *Config) {
 	str(&cfg.LogFormat, "log-format", "SHKOLA_LOG_FORMAT", "json", "log format: json or text")
 	str(&cfg.AuditKey, "audit-key", "SHKOLA_AUDIT_KEY", "", "Ed25519 key file signing audit checkpoints, kept outside the database (default <data-dir>/audit_ed25519.key; generated only with --demo)")
 	str(&cfg.FilesDir, "files-dir", "SHKOLA_FILES_DIR", "", "directory for uploaded files' bytes; empty keeps them in the database (then backups carry them)")
+	str(&cfg.GiftedRule, "gifted-rule", "SHKOLA_GIFTED_RULE", "", "rule deriving the gifted attribute from confirmed achievements, e.g. \"result >= prize_winner AND level >= regional AND within 2 years\" (empty: that one)")
 	str(&cfg.DemoSize, "demo-size", "SHKOLA_DEMO_SIZE", "small", "demo region size: small, district or region")
 	fs.Int64Var(&cfg.DemoSeed, "demo-seed", cfg.envInt("SHKOLA_DEMO_SEED", 1), "demo generator seed ($SHKOLA_DEMO_SEED)")
 	fs.Int64Var(&cfg.MaxBody, "max-body", cfg.envInt("SHKOLA_MAX_BODY", 1<<20), "largest request body in bytes, uploads excepted ($SHKOLA_MAX_BODY)")

@@ -14,6 +14,7 @@ import (
 	"shkola/internal/account"
 	"shkola/internal/contingent"
 	"shkola/internal/org"
+	"shkola/internal/portfolio"
 	"shkola/internal/registry"
 	"shkola/internal/store"
 )
@@ -29,6 +30,9 @@ type Options struct {
 	// ring that seals identifiers, so a bare database gets none).
 	People     *registry.People
 	Contingent *contingent.Service
+	// Portfolio, when set, gives pupils achievements, exam results and
+	// certificates (the gifted attribute computed by its configured rule).
+	Portfolio *portfolio.Service
 }
 
 // Size is how much of each thing a named size makes.
@@ -88,6 +92,7 @@ type Gen struct {
 	Accounts   *account.Service
 	People     *registry.People
 	Contingent *contingent.Service
+	Portfolio  *portfolio.Service
 	Size       Size
 	Names      *Names
 	Sum        *Summary
@@ -116,6 +121,7 @@ func steps() []Step {
 		{"announcements", genAnnouncements},
 		{"schedule", genSchedule},
 		{"journal", genJournal},
+		{"portfolio", genPortfolio},
 	}
 }
 
@@ -131,6 +137,7 @@ func Generate(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 	g := &Gen{R: rand.New(rand.NewPCG(uint64(opt.Seed), 0x5348_4b4f_4c41)), Size: size, Sum: &sum, Accounts: opt.Accounts,
 		People: opt.People, Contingent: opt.Contingent}
 	g.Names = NewNames(g.R)
+	g.Portfolio = opt.Portfolio
 	err := db.WithTx(ctx, func(tx *store.Tx) error {
 		for _, s := range steps() {
 			if err := s.Run(ctx, g, tx); err != nil {

@@ -29,12 +29,15 @@ const (
 	// MarkScale lists the mark scales an organisation may use (the journal
 	// reads their attributes: kind, range, pass mark, modifiers, step).
 	MarkScale = "mark_scale"
+	// ExamKind: state exams whose results go into the portfolio (ОГЭ, ЕГЭ,
+	// ГВЭ; ЗНО, НМТ, ДПА), with the country and the usual top score.
+	ExamKind = "exam_kind"
 )
 
 // Names lists every directory in the order the UI shows them.
 func Names() []string {
 	return []string{Subject, WorkKind, LessonKind, AbsenceReason, DocumentType, Citizenship, EducationLevel, FormOfStudy,
-		HealthGroup, PEGroup, DisabilityGroup, AchievementLevel, AchievementResult, Position, MarkScale}
+		HealthGroup, PEGroup, DisabilityGroup, AchievementLevel, AchievementResult, Position, MarkScale, ExamKind}
 }
 
 // Known reports whether name is a directory.

@@ -75,6 +75,9 @@ func specOf(name string) (spec, bool) {
 		return plain, true
 	case HealthGroup:
 		return spec{code: romanCode, codeHint: "a Roman numeral: I, II, III, IV or V"}, true
+	case ExamKind:
+		plain.attrs = map[string]attrRule{"country": {kind: attrString, enum: []string{"RU", "UA"}}, "max_score": {kind: attrInt, min: 1, max: 1000}}
+		return plain, true
 	case Citizenship:
 		return spec{code: isoCode, codeHint: "an ISO 3166-1 alpha-2 code in capitals (XX for a stateless person)"}, true
 	}

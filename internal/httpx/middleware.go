@@ -153,18 +153,20 @@ func Recover(next http.Handler) http.Handler {
 	})
 }
 
-// MaxUpload bounds a multipart upload request: a file at the file store's
-// largest limit (10 MiB) with its form around it.
-const MaxUpload = 12 << 20
+// UploadLimit caps a multipart/form-data body: one 10 MiB document (the
+// file store's largest accepted upload) and its form fields. JSON routes
+// refuse the content type without reading; a form route may parse up to
+// this much, which stays bounded (the file store then holds each file to
+// its own limit).
+const UploadLimit = 10<<20 + 256<<10
 
-// LimitBody caps every request body; multipart uploads get MaxUpload (the
-// file store then holds each file to its own limit).
+// LimitBody caps every request body; multipart uploads get UploadLimit.
 func LimitBody(n int64) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			n := n
 			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-				n = max(n, MaxUpload) // uploads are excepted; the file store checks each file's own limit
+				n = max(n, UploadLimit)
 			}
 			if r.ContentLength > n {
 				WriteProblem(w, r, errs.E(errs.Invalid, "request body is larger than %d bytes", n))
