@@ -22,7 +22,9 @@ import (
 	"shkola/internal/contingent"
 	"shkola/internal/crypt"
 	"shkola/internal/directory"
+	"shkola/internal/export"
 	"shkola/internal/httpx"
+	"shkola/internal/importer"
 	"shkola/internal/org"
 	"shkola/internal/registry"
 	"shkola/internal/schedule"
@@ -55,6 +57,9 @@ type App struct {
 	Staff    *staff.Guard
 	Dirs     *directory.Guard // reference directories; Dirs.S for other domains' code checks
 	handler  http.Handler
+
+	Importer *importer.Service // registry files: checked whole, then written through the domains' rules
+	Export   *export.Service   // rate limit and audit of list downloads
 
 	// Contingent records movements; Contingent.S is for trusted callers
 	// (the classes rollover's graduations, the demo, imports).
@@ -140,6 +145,8 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	a.Classes.S.Graduate = a.Contingent.S.GraduateClass // the rollover graduates through the contingent, in its transaction
 	a.Admin = &account.Admin{S: a.Accounts, Policy: a.Policy}
 	a.Sessions = &account.Web{S: a.Accounts, Secure: cfg.Secure()}
+	a.Importer = &importer.Service{DB: db, People: a.People, Contingent: a.Contingent.S, Staff: a.Staff.S, Classes: a.Classes.S, Policy: a.Policy, Audit: a.Audit, Now: time.Now}
+	a.Export = &export.Service{Audit: a.Audit, Now: time.Now}
 	mux := http.NewServeMux()
 	a.API = api.NewRouter(mux)
 	a.routes(mux)
@@ -153,6 +160,7 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 		httpx.CrossOrigin,
 		a.Sessions.Middleware,
 	)
+	a.handler = httpx.AllowUploads(a.handler, cfg.MaxUpload, api.Prefix+"/imports", "/imports")
 	return a, nil
 }
 

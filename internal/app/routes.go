@@ -31,6 +31,8 @@ func (a *App) routes(mux *http.ServeMux) {
 	api.RegisterContingent(a.API, a.Contingent)
 	api.RegisterStaff(a.API, a.Staff)
 	api.RegisterDirectory(a.API, a.Dirs)
+	api.RegisterImports(a.API, a.Importer)
+	api.RegisterExports(a.API, api.Lists{People: a.People, Orgs: a.OrgDir, Classes: a.Classes, Staff: a.Staff, Contingent: a.Contingent, Export: a.Export})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
 	})

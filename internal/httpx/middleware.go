@@ -157,6 +157,10 @@ func Recover(next http.Handler) http.Handler {
 func LimitBody(n int64) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n := n
+			if up, ok := r.Context().Value(uploadKey{}).(int64); ok {
+				n = up // an upload route (AllowUploads)
+			}
 			if r.ContentLength > n {
 				WriteProblem(w, r, errs.E(errs.Invalid, "request body is larger than %d bytes", n))
 				return
