@@ -251,7 +251,9 @@ func (s *Service) runTwoPass(ctx context.Context, o Options, path string, rep *R
 	if errors.Is(err, errStop) {
 		return nil
 	}
-	if err != nil || o.DryRun || rep.Rows == 0 || (rep.Failed > 0 && !o.ValidOnly) {
+	if err != nil || o.DryRun || rep.Created == 0 || (rep.Failed > 0 && !o.ValidOnly) {
+		// Nothing to write: a dry run, a refused file, or every row
+		// already registered (the same file again).
 		return err
 	}
 	skip := map[int]bool{}
@@ -371,7 +373,7 @@ func (s *Service) auditOutside(ctx context.Context, o Options, rep *Report) erro
 		return nil
 	}
 	outcome := audit.Failure
-	if o.DryRun {
+	if o.DryRun || rep.ErrorCount == 0 {
 		outcome = audit.Success
 	}
 	return s.Audit.Write(ctx, s.entry(o, rep, outcome))
