@@ -118,14 +118,15 @@ func (c *csvReader) Next() (int, []string, error) {
 		if errors.Is(err, io.EOF) {
 			return 0, nil, io.EOF
 		}
-		line, _ := c.r.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return 0, nil, &fileError{pe.Line, "csv", "not valid CSV: " + pe.Err.Error()}
+				return 0, nil, &fileError{pe.StartLine, "csv", "not valid CSV: " + pe.Err.Error()}
 			}
-			return 0, nil, err
+			return 0, nil, &fileError{c.line, "csv", "the file cannot be read"}
 		}
+		// FieldPos is only defined after a successful read.
+		line, _ := c.r.FieldPos(0)
 		c.line = line
 		if blank(rec) {
 			continue
