@@ -50,8 +50,11 @@ type exportSpec struct {
 	build func(id int64, f map[string]string) exportPage
 }
 
-// RegisterExports serves the export routes.
-func RegisterExports(rt *Router, l Lists) {
+// RegisterExports serves the export routes under the API, and the same
+// handlers on mux under /exports/… for the UI's download links (there the
+// session cookie authenticates, and query parameters of the page that are
+// not filters of the list, such as its cursor, are left out).
+func RegisterExports(rt *Router, mux *http.ServeMux, l Lists) {
 	const page = 500
 	idCursor := func(after string) int64 { n, _ := strconv.ParseInt(after, 10, 64); return n }
 	next := func(n int, last int64) string {
@@ -151,7 +154,10 @@ func RegisterExports(rt *Router, l Lists) {
 			}},
 	}
 	for path, spec := range specs {
-		rt.Handle("GET", path, exportHandler(spec, l.Export, strings.Contains(path, "{id}")))
+		rt.Handle("GET", path, exportHandler(spec, l.Export, strings.Contains(path, "{id}"), false))
+		if mux != nil {
+			mux.Handle("GET "+path, exportHandler(spec, l.Export, strings.Contains(path, "{id}"), true))
+		}
 	}
 }
 
@@ -163,7 +169,7 @@ func anys[T any](items []T) []any {
 	return out
 }
 
-func exportHandler(spec exportSpec, exp *export.Service, hasID bool) http.HandlerFunc {
+func exportHandler(spec exportSpec, exp *export.Service, hasID, lenient bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var id int64
 		if hasID {
@@ -176,6 +182,13 @@ func exportHandler(spec exportSpec, exp *export.Service, hasID bool) http.Handle
 		q := r.URL.Query()
 		format := q.Get("format")
 		q.Del("format")
+		if lenient {
+			for k := range q {
+				if _, ok := spec.filters[k]; !ok || q.Get(k) == "" {
+					q.Del(k)
+				}
+			}
+		}
 		f, err := Filters(q, spec.filters)
 		if err == nil && !tabular.Valid(format) {
 			err = errs.Field(errs.Invalid, "format", "enum", "csv or xlsx")

@@ -32,7 +32,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	api.RegisterStaff(a.API, a.Staff)
 	api.RegisterDirectory(a.API, a.Dirs)
 	api.RegisterImports(a.API, a.Importer)
-	api.RegisterExports(a.API, api.Lists{People: a.People, Orgs: a.OrgDir, Classes: a.Classes, Staff: a.Staff, Contingent: a.Contingent, Export: a.Export})
+	api.RegisterExports(a.API, mux, api.Lists{People: a.People, Orgs: a.OrgDir, Classes: a.Classes, Staff: a.Staff, Contingent: a.Contingent, Export: a.Export})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
 	})
@@ -48,6 +48,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	a.Site.RegisterContingent(mux, a.Contingent)
 	a.Site.RegisterStaff(mux, a.Staff, a.OrgDir, a.Dirs.S)
 	a.Site.RegisterDirectory(mux, a.Dirs)
+	a.Site.RegisterImports(mux, a.Importer)
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("/", a.notFound)
 }

@@ -56,6 +56,10 @@ type Options struct {
 	// ValidOnly writes every valid row and reports the others; without it
 	// one bad row means nothing is written.
 	ValidOnly bool
+	// ExpectSHA256, when set, is the hash of the file a person checked in a
+	// preview: a different file is refused, so what is written is what was
+	// shown.
+	ExpectSHA256 string
 	// FileName is recorded in the audit entry and the report (base name only).
 	FileName string
 }

@@ -91,6 +91,9 @@ func (s *Service) Run(ctx context.Context, o Options, r io.Reader) (Report, erro
 	}
 	defer os.Remove(path)
 	rep.SHA256 = sum
+	if o.ExpectSHA256 != "" && o.ExpectSHA256 != sum {
+		return rep, errs.Field(errs.Invalid, "file", "changed", "this is not the file that was checked; check it again")
+	}
 	head := make([]byte, 4)
 	if f, err := os.Open(path); err == nil {
 		n, _ := io.ReadFull(f, head)

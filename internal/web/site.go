@@ -13,6 +13,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 
@@ -55,6 +56,7 @@ type Page struct {
 	Nav       []NavItem
 	Languages []string
 	CSRF      string          // form token: every form carries it in a hidden field
+	Query     url.Values      // the request's query: download links keep the list's filters
 	Actor     *identity.Actor // who is looking; anonymous when nobody logged in
 	Data      any
 }
@@ -84,6 +86,7 @@ func NewSite(secure bool) (*Site, error) {
 			return m
 		},
 		"list": func(v ...string) []string { return v },
+		"exportHref": exportHref,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
 	if err != nil {
@@ -165,8 +168,10 @@ func (s *Site) NewPage(r *http.Request, titleKey string, data any) *Page {
 	lang, lv := s.Prefs(r)
 	t := s.Catalog.For(lang)
 	a := identity.From(r.Context())
-	return &Page{T: t, Lang: lang, LowVision: lv, Title: t.T(titleKey), Path: r.URL.Path, Nav: s.navFor(a), Languages: Languages,
+	p := &Page{T: t, Lang: lang, LowVision: lv, Title: t.T(titleKey), Path: r.URL.Path, Nav: s.navFor(a), Languages: Languages,
 		CSRF: account.CSRF(r.Context()), Actor: a, Data: data}
+	p.Query = r.URL.Query()
+	return p
 }
 
 // Render writes page name with status. It renders into a buffer first, so a
