@@ -62,7 +62,6 @@ type pupilPlan struct {
 	adm      contingent.Admission
 	g        []*guardianPlan
 	match    *registry.Match
-	state    contingent.State
 	admit    bool // an admission is to be written
 	slowPath bool // admitted one by one through the rules (the pupil has a history)
 }

@@ -86,6 +86,8 @@ func NewSite(secure bool) (*Site, error) {
 			return m
 		},
 		"list": func(v ...string) []string { return v },
+
+		// exportHref links a list page to its download (exports.go).
 		"exportHref": exportHref,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
