@@ -101,8 +101,6 @@ func matchErrors(line int, prefix string, n *registry.NewPerson, m *registry.Mat
 		return []CellError{{line, prefix + "snils", "unique", "a person with this snils is already registered as " + ref + " under another name or birth date"}}
 	case !m.BySNILS && m.Ambiguous > 1:
 		return []CellError{{line, prefix + "last_name", "ambiguous", strconv.Itoa(m.Ambiguous) + " people are registered with this name and birth date; give the snils"}}
-	case m.OtherSNILS:
-		return []CellError{{line, prefix + "snils", "duplicate", "a person with this name and birth date is registered as " + ref + " with another snils"}}
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ type Match struct {
 	BirthDate  string
 	Sex        string
 	BySNILS    bool   // matched by SNILS (else by name key and birth date)
-	OtherSNILS bool   // matched by name and birth date, but the record holds another SNILS
+	OtherSNILS bool   // matched by name and birth date (the row has no SNILS), and the record holds one
 	Ambiguous  int    // matched by name and birth date, and this many records share them
 	nameKey    string // of the stored record
 }
@@ -40,7 +40,9 @@ func (m *Match) SameName(n *NewPerson) bool {
 // FindExisting returns, for each validated person, the stored record it
 // matches, or nil: by SNILS (blind index) when the person has one, else by
 // the duplicate name key and birth date, as the registry's duplicate search
-// does. Merged records are never matched.
+// does (a person with a SNILS is matched by name only to a record without
+// one: a namesake with another SNILS is someone else). Merged records are
+// never matched.
 func (t Trusted) FindExisting(ctx context.Context, q store.Querier, ns []*NewPerson) ([]*Match, error) {
 	out := make([]*Match, len(ns))
 	bySNILS := map[string][]int{}
@@ -68,44 +70,54 @@ func (t Trusted) FindExisting(ctx context.Context, q store.Querier, ns []*NewPer
 			return nil, err
 		}
 	}
-	// By name and birth date: those without a SNILS match.
+	// By name and birth date: those without a SNILS match. A person with a
+	// SNILS is looked for only among records without one, so common names
+	// do not make every lookup read all their namesakes.
 	type key struct{ name, birth string }
-	byName := map[key][]int{}
-	args = store.Args{}
-	var names, births []string
-	seenName, seenBirth := map[string]bool{}, map[string]bool{}
-	for i, n := range ns {
-		if n == nil || out[i] != nil {
-			continue
-		}
-		k := key{NameKey(n.LastName, n.FirstName), n.BirthDate}
-		byName[k] = append(byName[k], i)
-		if !seenName[k.name] {
-			seenName[k.name] = true
-			names = append(names, args.Add(k.name))
-		}
-		if !seenBirth[k.birth] {
-			seenBirth[k.birth] = true
-			births = append(births, args.Add(k.birth))
-		}
-	}
-	if len(names) == 0 {
-		return out, nil
-	}
-	cond := "name_key IN (" + strings.Join(names, ",") + ") AND birth_date IN (" + strings.Join(births, ",") + ")"
-	err := scanMatches(ctx, q, cond, args.Values, func(m *Match, idx string) {
-		for _, i := range byName[key{m.nameKey, m.BirthDate}] {
-			if prev := out[i]; prev != nil {
-				prev.Ambiguous++
+	for _, withSNILS := range []bool{false, true} {
+		byName := map[key][]int{}
+		args = store.Args{}
+		var names, births []string
+		seenName, seenBirth := map[string]bool{}, map[string]bool{}
+		for i, n := range ns {
+			if n == nil || out[i] != nil || (n.SNILS != "") != withSNILS {
 				continue
 			}
-			c := *m
-			c.Ambiguous = 1
-			c.OtherSNILS = idx != "" && ns[i].SNILS != ""
-			out[i] = &c
+			k := key{NameKey(n.LastName, n.FirstName), n.BirthDate}
+			byName[k] = append(byName[k], i)
+			if !seenName[k.name] {
+				seenName[k.name] = true
+				names = append(names, args.Add(k.name))
+			}
+			if !seenBirth[k.birth] {
+				seenBirth[k.birth] = true
+				births = append(births, args.Add(k.birth))
+			}
 		}
-	})
-	return out, err
+		if len(names) == 0 {
+			continue
+		}
+		cond := "name_key IN (" + strings.Join(names, ",") + ") AND birth_date IN (" + strings.Join(births, ",") + ")"
+		if withSNILS {
+			cond += " AND snils_idx IS NULL"
+		}
+		err := scanMatches(ctx, q, cond, args.Values, func(m *Match, idx string) {
+			for _, i := range byName[key{m.nameKey, m.BirthDate}] {
+				if prev := out[i]; prev != nil {
+					prev.Ambiguous++
+					continue
+				}
+				c := *m
+				c.Ambiguous = 1
+				c.OtherSNILS = idx != ""
+				out[i] = &c
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func scanMatches(ctx context.Context, q store.Querier, cond string, args []any, f func(m *Match, idx string)) error {

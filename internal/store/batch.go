@@ -96,6 +96,11 @@ const maxParams = 30000
 // ends with "VALUES "), as many rows per statement as the parameter limit
 // allows. fill sets the per arguments of row i.
 func InsertRows(ctx context.Context, tx *Tx, prefix string, per, n int, fill func(i int, args []any) error) error {
+	// SQLite keeps "$N" (and "?N") as named parameters and the driver
+	// looks each name up in a list while binding: quadratic in the number
+	// of parameters. Plain "?" are anonymous and numbered in order, which
+	// is the order written here.
+	sqlite := tx.Engine == SQLite
 	chunk := max(1, min(n, maxParams/per))
 	args := make([]any, 0, chunk*per)
 	var sql strings.Builder
@@ -118,8 +123,12 @@ func InsertRows(ctx context.Context, tx *Tx, prefix string, per, n int, fill fun
 				if j > 0 {
 					sql.WriteByte(',')
 				}
-				sql.WriteByte('$')
-				sql.WriteString(strconv.Itoa(base + j + 1))
+				if sqlite {
+					sql.WriteByte('?')
+				} else {
+					sql.WriteByte('$')
+					sql.WriteString(strconv.Itoa(base + j + 1))
+				}
 			}
 			sql.WriteByte(')')
 		}
