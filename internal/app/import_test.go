@@ -247,7 +247,7 @@ func TestImportOtherKinds(t *testing.T) {
 		t.Fatalf("guardians again: %d %s", st, body)
 	}
 	st, body = c.api(t, c.adminS1, "GET", fmt.Sprintf("/persons/%d/guardians", c.pupil), "")
-	if !strings.Contains(body, `"kind":"father"`) {
+	if st != 200 || !strings.Contains(body, `"kind":"father"`) {
 		t.Errorf("the father was not linked: %s", body)
 	}
 	// Staff: hired through the staff rules; a position outside the directory is named.
