@@ -31,6 +31,7 @@ func commands() []command {
 		{"restore", "check a backup file and restore it into an empty database", runRestore},
 		{"audit", "verify the audit log, write or export signed checkpoints", runAudit},
 		{"keys", "generate, add, rotate and check the encryption keys for data at rest", runKeys},
+		{"import", "import pupils, guardians, staff or classes from a CSV or XLSX file (--dry-run, --valid-only)", runImport},
 		{"bench", "measure the paths people wait on, through the server and in plain SQL (--size, --engines)", runBench},
 		{"gifted", "recompute the gifted attribute of every pupil under SHKOLA_GIFTED_RULE (--all; run nightly for a rule with a time window)", runGifted},
 		{"version", "print the version", func(_ context.Context, _ []string, out, _ io.Writer) error {

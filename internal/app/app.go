@@ -22,8 +22,10 @@ import (
 	"shkola/internal/contingent"
 	"shkola/internal/crypt"
 	"shkola/internal/directory"
+	"shkola/internal/export"
 	"shkola/internal/filestore"
 	"shkola/internal/httpx"
+	"shkola/internal/importer"
 	"shkola/internal/journal"
 	"shkola/internal/logins"
 	"shkola/internal/notify"
@@ -62,6 +64,9 @@ type App struct {
 	Files    *filestore.Store // uploaded files; domains decide access to the records that refer to them
 	Schedule *schedule.Guard  // study plans, bells, timetable, dated lessons and homework; Schedule.S for trusted callers
 	handler  http.Handler
+
+	Importer *importer.Service // registry files: checked whole, then written through the domains' rules
+	Export   *export.Service   // rate limit and audit of list downloads
 
 	// Contingent records movements; Contingent.S is for trusted callers
 	// (the classes rollover's graduations, the demo, imports).
@@ -175,6 +180,8 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	if err := a.openPortfolio(); err != nil {
 		return nil, err
 	}
+	a.Importer = &importer.Service{DB: db, People: a.People, Contingent: a.Contingent.S, Staff: a.Staff.S, Classes: a.Classes.S, Policy: a.Policy, Audit: a.Audit, Now: time.Now}
+	a.Export = &export.Service{Audit: a.Audit, Now: time.Now}
 	mux := http.NewServeMux()
 	a.API = api.NewRouter(mux)
 	a.routes(mux)
@@ -188,6 +195,7 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 		httpx.CrossOrigin,
 		a.Sessions.Middleware,
 	)
+	a.handler = httpx.AllowUploads(a.handler, cfg.MaxUpload, api.Prefix+"/imports", "/imports")
 	return a, nil
 }
 

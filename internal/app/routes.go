@@ -36,6 +36,8 @@ func (a *App) routes(mux *http.ServeMux) {
 	api.RegisterSchedule(a.API, a.Schedule)
 	api.RegisterJournal(a.API, a.Journal)
 	api.RegisterPortfolio(a.API, a.Portfolio)
+	api.RegisterImports(a.API, a.Importer)
+	api.RegisterExports(a.API, mux, api.Lists{People: a.People, Orgs: a.OrgDir, Classes: a.Classes, Staff: a.Staff, Contingent: a.Contingent, Export: a.Export})
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
 	})
@@ -56,6 +58,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	a.Site.RegisterSchedule(mux, a.Schedule, a.Calendar, a.Dirs.S)
 	a.Site.RegisterJournal(mux, a.Journal, a.Dirs.S)
 	a.Site.RegisterPortfolio(mux, a.Portfolio, a.Dirs.S)
+	a.Site.RegisterImports(mux, a.Importer)
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("/", a.notFound)
 }

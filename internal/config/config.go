@@ -27,6 +27,7 @@ type Config struct {
 	DemoSeed    int64         // SHKOLA_DEMO_SEED
 	DemoSize    string        // SHKOLA_DEMO_SIZE: small, district, region
 	MaxBody     int64         // SHKOLA_MAX_BODY: bytes of request body accepted
+	MaxUpload   int64         // SHKOLA_MAX_UPLOAD: bytes of an import file accepted (import routes only)
 	ShutdownFor time.Duration // SHKOLA_SHUTDOWN_TIMEOUT
 	AuditKey    string        // SHKOLA_AUDIT_KEY: Ed25519 key file that signs audit checkpoints
 	// LostAfterDays (SHKOLA_LOST_AFTER_DAYS): a pupil who departed and has
@@ -71,6 +72,7 @@ func Register(fs *flag.FlagSet, cfg *Config) {
 	str(&cfg.GiftedRule, "gifted-rule", "SHKOLA_GIFTED_RULE", "", "rule deriving the gifted attribute from confirmed achievements, e.g. \"result >= prize_winner AND level >= regional AND within 2 years\" (empty: that one)")
 	str(&cfg.DemoSize, "demo-size", "SHKOLA_DEMO_SIZE", "small", "demo region size: small, district or region")
 	fs.Int64Var(&cfg.DemoSeed, "demo-seed", cfg.envInt("SHKOLA_DEMO_SEED", 1), "demo generator seed ($SHKOLA_DEMO_SEED)")
+	fs.Int64Var(&cfg.MaxUpload, "max-upload", cfg.envInt("SHKOLA_MAX_UPLOAD", 64<<20), "largest import file in bytes ($SHKOLA_MAX_UPLOAD)")
 	fs.Int64Var(&cfg.MaxBody, "max-body", cfg.envInt("SHKOLA_MAX_BODY", 1<<20), "largest request body in bytes, uploads excepted ($SHKOLA_MAX_BODY)")
 	fs.IntVar(&cfg.LostAfterDays, "lost-after-days", int(cfg.envInt("SHKOLA_LOST_AFTER_DAYS", 30)), "days after a departure without an arrival until the pupil is listed as whereabouts unknown ($SHKOLA_LOST_AFTER_DAYS)")
 	fs.IntVar(&cfg.LoginMinAge, "login-min-age", int(cfg.envInt("SHKOLA_LOGIN_MIN_AGE", 10)), "pupils of this age or older get their own account when a class teacher issues logins ($SHKOLA_LOGIN_MIN_AGE)")
@@ -96,6 +98,12 @@ func (c *Config) Check() error {
 	case "small", "district", "region":
 	default:
 		return fmt.Errorf("SHKOLA_DEMO_SIZE / --demo-size: %q is not small, district or region", c.DemoSize)
+	}
+	if c.MaxUpload == 0 { // a Config built in code without it
+		c.MaxUpload = 64 << 20
+	}
+	if c.MaxUpload < c.MaxBody {
+		return fmt.Errorf("SHKOLA_MAX_UPLOAD / --max-upload: must be at least the body limit (%d)", c.MaxBody)
 	}
 	if c.MaxBody <= 0 {
 		return fmt.Errorf("SHKOLA_MAX_BODY / --max-body: must be positive")

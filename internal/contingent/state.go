@@ -166,7 +166,13 @@ func sameRegion(ctx context.Context, q store.Querier, a, b int64) (bool, error) 
 // joinableClass checks the class a pupil joins: an active class of orgID
 // with a free place.
 func joinableClass(ctx context.Context, tx *store.Tx, classID, orgID int64) (classes.Group, error) {
-	g, err := classes.Load(ctx, tx, classID)
+	return joinable(ctx, tx, classID, orgID, 0)
+}
+
+// joinable is joinableClass on any querier, with adding pupils about to
+// join before this one (an import checks a class for a whole file).
+func joinable(ctx context.Context, q store.Querier, classID, orgID int64, adding int) (classes.Group, error) {
+	g, err := classes.Load(ctx, q, classID)
 	if errs.CodeOf(err) == errs.NotFound {
 		return g, errs.Field(errs.Invalid, "class_id", "exists", "no such class")
 	}
@@ -181,11 +187,11 @@ func joinableClass(ctx context.Context, tx *store.Tx, classID, orgID int64) (cla
 		return g, errs.Field(errs.Invalid, "class_id", "active", "the class is "+g.Status)
 	}
 	if g.Capacity != nil {
-		n, err := classes.CurrentSize(ctx, tx, g.ID)
+		n, err := classes.CurrentSize(ctx, q, g.ID)
 		if err != nil {
 			return g, err
 		}
-		if n >= *g.Capacity {
+		if n += adding; n >= *g.Capacity {
 			return g, ruleError(errs.Conflict, "class_id", "capacity", fmt.Sprintf("the class is full (%d of %d places)", n, *g.Capacity),
 				map[string]string{"Size": strconv.Itoa(n), "Capacity": strconv.Itoa(*g.Capacity)})
 		}

@@ -165,7 +165,9 @@ func LimitBody(n int64) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			n := n
-			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			if up, ok := r.Context().Value(uploadKey{}).(int64); ok {
+				n = up // an upload route (AllowUploads)
+			} else if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 				n = max(n, UploadLimit)
 			}
 			if r.ContentLength > n {

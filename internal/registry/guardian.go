@@ -104,14 +104,12 @@ func (p *People) Link(ctx context.Context, childID int64, n NewGuardianship) (Gu
 		if err != nil {
 			return errs.Field(errs.Invalid, "guardian_id", "exists", "no such person")
 		}
-		switch {
-		case g.ID == child.ID:
-			return errs.Field(errs.Invalid, "guardian_id", "distinct", "a child cannot be its own guardian")
-		case g.BirthDate >= child.BirthDate:
-			return errs.Field(errs.Invalid, "guardian_id", "older", "the guardian must be born before the child")
-		case n.Kind == "mother" && g.Sex != "f", n.Kind == "father" && g.Sex != "m":
-			return errs.Field(errs.Invalid, "kind", "sex", "the kind does not match the guardian's sex")
-		case g.MergedInto != nil || child.MergedInto != nil:
+		// The proving document was checked above; the rules of the pair are
+		// the ones an import applies too.
+		if fe := CheckLink(n.Kind, LinkFacts{g.ID, g.BirthDate, g.Sex}, LinkFacts{child.ID, child.BirthDate, child.Sex}, true); len(fe) > 0 {
+			return errs.Field(errs.Invalid, fe[0].Field, fe[0].Rule, fe[0].Message)
+		}
+		if g.MergedInto != nil || child.MergedInto != nil {
 			return errs.Field(errs.Conflict, "guardian_id", "merged", "the record was merged; use the surviving one")
 		}
 		if n.Kind == "mother" || n.Kind == "father" {

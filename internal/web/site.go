@@ -13,6 +13,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 
@@ -58,6 +59,7 @@ type Page struct {
 	Nav       []NavItem
 	Languages []string
 	CSRF      string          // form token: every form carries it in a hidden field
+	Query     url.Values      // the request's query: download links keep the list's filters
 	Actor     *identity.Actor // who is looking; anonymous when nobody logged in
 	Data      any
 	Unread    int // unread notifications, shown beside the bell
@@ -88,6 +90,9 @@ func NewSite(secure bool) (*Site, error) {
 			return m
 		},
 		"list": func(v ...string) []string { return v },
+
+		// exportHref links a list page to its download (exports.go).
+		"exportHref": exportHref,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
 	if err != nil {
@@ -174,6 +179,7 @@ func (s *Site) NewPage(r *http.Request, titleKey string, data any) *Page {
 	if s.Unread != nil && a.AccountID != 0 {
 		p.Unread = s.Unread(r)
 	}
+	p.Query = r.URL.Query()
 	return p
 }
 

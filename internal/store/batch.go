@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ReserveIDs takes n fresh ids of table (whose key column is id) inside
+// the writing transaction, so a bulk writer can seal values bound to a
+// row's id before the row exists and write it in one multi-row INSERT.
+// PostgreSQL draws them from the column's sequence; SQLite has one writer,
+// so the ids after the largest ever used are free until this transaction
+// ends, and inserting them explicitly moves AUTOINCREMENT past them.
+func (tx *Tx) ReserveIDs(ctx context.Context, table string, n int) ([]int64, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	out := make([]int64, 0, n)
+	if tx.Engine == Postgres {
+		rows, err := tx.QueryContext(ctx, "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)", table, n)
+		if err != nil {
+			return nil, fmt.Errorf("reserve ids of %s: %w", table, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			out = append(out, id)
+		}
+		return out, rows.Err()
+	}
+	// The table name is one of the caller's constants, never input; it is
+	// still checked so that it cannot become SQL.
+	if !plainName(table) {
+		return nil, fmt.Errorf("reserve ids: bad table name %q", table)
+	}
+	var last int64
+	if err := tx.QueryRowContext(ctx, `SELECT MAX(n) FROM (SELECT COALESCE(MAX(id), 0) AS n FROM `+table+`
+		UNION ALL SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = $1) t`, table).Scan(&last); err != nil {
+		return nil, fmt.Errorf("reserve ids of %s: %w", table, err)
+	}
+	for i := range n {
+		out = append(out, last+1+int64(i))
+	}
+	return out, nil
+}
+
+func plainName(s string) bool {
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c == '_') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// RecordBatch appends many changes in the same transaction as the data
+// they describe, as Record does for one, with one counter update and
+// multi-row INSERTs: a bulk write of a lesson's 30 cells, a year of
+// generated lessons or an import costs a handful of statements instead of
+// two per change. The changes get consecutive numbers in the order given.
+func (tx *Tx) RecordBatch(ctx context.Context, cs []Change) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	for _, c := range cs {
+		if c.Entity == "" || c.EntityID == "" || c.Op == "" {
+			return fmt.Errorf("record change: entity, id and op are required")
+		}
+	}
+	now := time.Now()
+	var last int64
+	if err := tx.QueryRowContext(ctx, "UPDATE change_counter SET n = n + $1 WHERE id = 1 RETURNING n", len(cs)).Scan(&last); err != nil {
+		return fmt.Errorf("record changes: counter: %w", err)
+	}
+	first := last - int64(len(cs)) + 1
+	const per = 8
+	return InsertRows(ctx, tx, "INSERT INTO changes (seq, at, entity, entity_id, op, org_id, actor, data) VALUES ", per, len(cs), func(i int, args []any) error {
+		c := cs[i]
+		if c.At.IsZero() {
+			c.At = now
+		}
+		var data any
+		if len(c.Data) > 0 {
+			data = string(c.Data)
+		}
+		args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7] = first+int64(i), c.At.UTC().Truncate(time.Microsecond), c.Entity, c.EntityID, c.Op, c.OrgID, c.Actor, data
+		return nil
+	})
+}
+
+// maxParams keeps a statement under the engines' bind-parameter limits
+// (SQLite 32766, PostgreSQL 65535).
+const maxParams = 30000
+
+// InsertRows writes n rows of per columns with multi-row INSERTs (prefix
+// ends with "VALUES "), as many rows per statement as the parameter limit
+// allows. fill sets the per arguments of row i.
+func InsertRows(ctx context.Context, tx *Tx, prefix string, per, n int, fill func(i int, args []any) error) error {
+	chunk := max(1, min(n, maxParams/per))
+	args := make([]any, 0, chunk*per)
+	var sql strings.Builder
+	for start := 0; start < n; start += chunk {
+		end := min(n, start+chunk)
+		args = args[:0]
+		sql.Reset()
+		sql.WriteString(prefix)
+		for i := start; i < end; i++ {
+			if i > start {
+				sql.WriteByte(',')
+			}
+			sql.WriteByte('(')
+			base := len(args)
+			args = append(args, make([]any, per)...)
+			if err := fill(i, args[base:base+per]); err != nil {
+				return err
+			}
+			for j := range per {
+				if j > 0 {
+					sql.WriteByte(',')
+				}
+				sql.WriteString(tx.Engine.Param(base + j + 1)) // "?" on SQLite: see Param
+			}
+			sql.WriteByte(')')
+		}
+		if _, err := tx.ExecContext(ctx, sql.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
