@@ -45,11 +45,8 @@ func (h accountAdminPages) page(w http.ResponseWriter, r *http.Request, status i
 	h.site.Render(w, r, status, "accounts", h.site.NewPage(r, "accounts.title", d))
 }
 
+// deny answers an error that is not a form's.
 func (h accountAdminPages) deny(w http.ResponseWriter, r *http.Request, err error) {
-	if errs.CodeOf(err) == errs.Unauthorized {
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
-		return
-	}
 	h.site.Fail(w, r, err)
 }
 

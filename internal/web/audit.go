@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"shkola/internal/audit"
-	"shkola/internal/errs"
 	"shkola/internal/identity"
 )
 
@@ -75,10 +74,5 @@ func (h auditPages) export(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (h auditPages) deny(w http.ResponseWriter, r *http.Request, err error) {
-	if errs.CodeOf(err) == errs.Unauthorized {
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
-		return
-	}
-	h.site.Fail(w, r, err)
-}
+// deny answers an error that is not a form's.
+func (h auditPages) deny(w http.ResponseWriter, r *http.Request, err error) { h.site.Fail(w, r, err) }

@@ -37,19 +37,8 @@ type contingentPages struct {
 
 const contingentPageSize = 200
 
-// fail answers a refused or failed page: to the login for a visitor, a
-// page saying so for a denial, the generic error otherwise.
 func (h contingentPages) fail(w http.ResponseWriter, r *http.Request, err error) {
-	switch errs.CodeOf(err) {
-	case errs.Unauthorized:
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
-	case errs.Forbidden:
-		h.site.Render(w, r, http.StatusForbidden, "error", h.site.NewPage(r, "error.title", "contingent.forbidden"))
-	case errs.Invalid:
-		h.site.Render(w, r, http.StatusUnprocessableEntity, "error", h.site.NewPage(r, "error.title", "contingent.badquery"))
-	default:
-		h.site.Fail(w, r, err)
-	}
+	h.site.FailAs(w, r, err, Messages{errs.Forbidden: "contingent.forbidden", errs.Invalid: "contingent.badquery"})
 }
 
 func pathInt(r *http.Request, name string) (int64, error) {

@@ -380,14 +380,5 @@ func (h directoryPages) denied(w http.ResponseWriter, r *http.Request, err error
 }
 
 func (h directoryPages) fail(w http.ResponseWriter, r *http.Request, err error) {
-	switch errs.CodeOf(err) {
-	case errs.NotFound:
-		h.site.Render(w, r, http.StatusNotFound, "error", h.site.NewPage(r, "error.title", "directory.notfound"))
-	case errs.Forbidden:
-		h.site.Render(w, r, http.StatusForbidden, "error", h.site.NewPage(r, "error.title", "directory.err.forbidden"))
-	case errs.Unauthorized:
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
-	default:
-		h.site.Fail(w, r, err)
-	}
+	h.site.FailAs(w, r, err, Messages{errs.NotFound: "directory.notfound", errs.Forbidden: "directory.err.forbidden"})
 }

@@ -39,16 +39,7 @@ type journalPages struct {
 }
 
 func (h journalPages) fail(w http.ResponseWriter, r *http.Request, err error) {
-	switch errs.CodeOf(err) {
-	case errs.Unauthorized:
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
-	case errs.Forbidden:
-		h.site.Render(w, r, http.StatusForbidden, "error", h.site.NewPage(r, "error.title", "journal.forbidden"))
-	case errs.Invalid, errs.Conflict:
-		h.site.Render(w, r, httpStatus(err), "error", h.site.NewPage(r, "error.title", "journal.badquery"))
-	default:
-		h.site.Fail(w, r, err)
-	}
+	h.site.FailAs(w, r, err, Messages{errs.Forbidden: "journal.forbidden", errs.Invalid: "journal.badquery", errs.Conflict: "journal.badquery"})
 }
 
 // names returns the names of a directory's codes in lang.

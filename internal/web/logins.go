@@ -32,19 +32,8 @@ type loginPages struct {
 	baseURL string
 }
 
-// fail answers a refused or failed page: to the login for a visitor, a
-// page saying so for a denial, the generic error otherwise.
 func (h loginPages) fail(w http.ResponseWriter, r *http.Request, err error) {
-	switch errs.CodeOf(err) {
-	case errs.Unauthorized:
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
-	case errs.Forbidden:
-		h.site.Render(w, r, http.StatusForbidden, "error", h.site.NewPage(r, "error.title", "logins.err.forbidden"))
-	case errs.Invalid, errs.Conflict:
-		h.site.Render(w, r, httpStatus(err), "error", h.site.NewPage(r, "error.title", "logins.err.class"))
-	default:
-		h.site.Fail(w, r, err)
-	}
+	h.site.FailAs(w, r, err, Messages{errs.Forbidden: "logins.err.forbidden", errs.Invalid: "logins.err.class", errs.Conflict: "logins.err.class"})
 }
 
 type classLoginsData struct {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"shkola/internal/errs"
-	"shkola/internal/httpx"
 	"shkola/internal/org"
 )
 
@@ -178,10 +177,5 @@ func toHistoryRow(t *Translator, e org.HistoryEntry) historyRow {
 }
 
 func (h orgPages) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errs.CodeOf(err) == errs.NotFound {
-		h.site.Render(w, r, http.StatusNotFound, "error", h.site.NewPage(r, "error.title", "org.notfound"))
-		return
-	}
-	httpx.Logger(r.Context()).Error("organisation page", "err", err)
-	h.site.Render(w, r, http.StatusInternalServerError, "error", h.site.NewPage(r, "error.title", "error.internal"))
+	h.site.FailAs(w, r, err, Messages{errs.NotFound: "org.notfound"})
 }

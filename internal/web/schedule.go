@@ -100,16 +100,12 @@ func (f *schedForm) fail(err error) {
 	}
 }
 
-// deny answers an error that is not a form's.
+// deny answers an error that is not a form's; a refusal reads as not found.
 func (h schedulePages) deny(w http.ResponseWriter, r *http.Request, err error) {
-	switch errs.CodeOf(err) {
-	case errs.Unauthorized:
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
-	case errs.NotFound, errs.Forbidden:
-		h.site.Render(w, r, http.StatusNotFound, "error", h.site.NewPage(r, "error.title", "error.notfound"))
-	default:
-		h.site.Fail(w, r, err)
+	if errs.CodeOf(err) == errs.Forbidden {
+		err = errs.E(errs.NotFound, "not found")
 	}
+	h.site.Fail(w, r, err)
 }
 
 // subjects names the subject codes in the page's language.

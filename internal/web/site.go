@@ -205,15 +205,40 @@ func (s *Site) Render(w http.ResponseWriter, r *http.Request, status int, name s
 	_, _ = w.Write(buf.Bytes())
 }
 
-// Fail renders an error page for err: not found, or a generic message with
-// the details only in the log.
-func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errs.CodeOf(err) == errs.NotFound {
-		s.Render(w, r, http.StatusNotFound, "error", s.NewPage(r, "error.title", "error.notfound"))
+// Fail answers err as a page: the login page for a visitor, otherwise an
+// error page with the status of err's code and a generic message; the
+// details of an internal error go only to the log.
+func (s *Site) Fail(w http.ResponseWriter, r *http.Request, err error) { s.FailAs(w, r, err, nil) }
+
+// Messages names, per error code, the message key a domain's pages show
+// instead of the generic one.
+type Messages map[errs.Code]string
+
+// FailAs is Fail with a domain's own messages.
+func (s *Site) FailAs(w http.ResponseWriter, r *http.Request, err error, m Messages) {
+	code := errs.CodeOf(err)
+	if code == errs.Unauthorized {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	httpx.Logger(r.Context()).Error("page failed", "err", err)
-	s.Render(w, r, http.StatusInternalServerError, "error", s.NewPage(r, "error.title", "error.internal"))
+	key, ok := m[code]
+	if !ok {
+		switch code {
+		case errs.NotFound:
+			key = "error.notfound"
+		case errs.Forbidden:
+			key = "error.forbidden"
+		case errs.Invalid, errs.Conflict, errs.Precondition:
+			key = "error.badrequest"
+		default:
+			key = "error.internal"
+		}
+	}
+	status := httpx.Status(code)
+	if status >= 500 {
+		httpx.Logger(r.Context()).Error("page failed", "err", err)
+	}
+	s.Render(w, r, status, "error", s.NewPage(r, "error.title", key))
 }
 
 // navFor keeps the items the actor has a role for.

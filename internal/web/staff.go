@@ -130,17 +130,13 @@ func (f *staffForm) fail(err error) {
 	}
 }
 
-// deny answers an error that is not the form's: log in, not found, or a
-// failure page.
+// deny answers an error that is not the form's: log in, not found (a
+// refusal reads as not found), or a failure page.
 func (h staffPages) deny(w http.ResponseWriter, r *http.Request, err error) {
-	switch errs.CodeOf(err) {
-	case errs.Unauthorized:
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
-	case errs.NotFound, errs.Forbidden:
-		h.site.Render(w, r, http.StatusNotFound, "error", h.site.NewPage(r, "error.title", "staff.notfound"))
-	default:
-		h.site.Fail(w, r, err)
+	if errs.CodeOf(err) == errs.Forbidden {
+		err = errs.E(errs.NotFound, "not found")
 	}
+	h.site.FailAs(w, r, err, Messages{errs.NotFound: "staff.notfound"})
 }
 
 // formError reports whether err belongs beside a form (bad input, a rule,
