@@ -8,9 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/pquerna/otp/totp"
 
 	"shkola/internal/apptest"
 	"shkola/internal/identity"
@@ -182,17 +179,7 @@ var dirCSRF = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 // second factor that the role requires.
 func loginOfficer(t *testing.T, s *apptest.Server, c *http.Client) {
 	t.Helper()
-	login(t, s, c, "anna.k", pw)
-	_, _, page := apptest.Do(t, c, "GET", s.URL+"/me/totp", nil)
-	m := secretRe.FindStringSubmatch(page)
-	if m == nil {
-		t.Fatal("no TOTP setup page")
-	}
-	code, _ := totp.GenerateCode(m[1], time.Now())
-	tok := dirCSRF.FindStringSubmatch(page)[1]
-	if st, _, _ := apptest.Do(t, c, "POST", s.URL+"/me/totp", apptest.Form("totp", code, "csrf", tok), "Content-Type", "application/x-www-form-urlencoded"); st != 200 {
-		t.Fatalf("TOTP setup: %d", st)
-	}
+	loginWithTOTP(t, s, c, "anna.k")
 }
 
 // upload posts a CSV file from the directory page as the browser's form does.

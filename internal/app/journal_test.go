@@ -610,3 +610,46 @@ func TestJournalConcurrentRetries(t *testing.T) {
 		t.Errorf("a body over the limit: %d %.200s", st, out)
 	}
 }
+
+// The mark scale page: the school's own staff see the scale and where it
+// comes from but get no form; a regional officer chooses the region's
+// scale, which the school then inherits; an unknown scale is refused
+// beside the field and changes nothing.
+func TestMarkScalePage(t *testing.T) {
+	w := newJournalWorld(t)
+	ctx := context.Background()
+	teacher := w.loginTeacher(t, w.math, "maria.m")
+	page := fmt.Sprintf("/orgs/%d/mark-scale", w.school.ID)
+	st, _, body := apptest.Do(t, teacher, "GET", w.s.URL+page, nil)
+	if st != 200 || !strings.Contains(body, "по умолчанию для страны") || strings.Contains(body, `<select id="scale"`) {
+		t.Fatalf("teacher's view: %d %s", st, body)
+	}
+	_, code, err := w.s.App.Accounts.Create(ctx, "olga.r", []identity.Grant{{Role: identity.RegionalOfficer, OrgID: w.region.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.App.Accounts.Activate(ctx, code, pw); err != nil {
+		t.Fatal(err)
+	}
+	officer := w.s.Client()
+	loginWithTOTP(t, w.s, officer, "olga.r")
+	region := fmt.Sprintf("/orgs/%d/mark-scale", w.region.ID)
+	st, _, body = w.s.PostForm(t, officer, region, region, "scale", "no_such_scale")
+	if st != 422 || !strings.Contains(body, `aria-invalid="true"`) || !strings.Contains(body, "Такой действующей шкалы нет") {
+		t.Fatalf("unknown scale: %d %s", st, body)
+	}
+	if n := w.count(t, "SELECT COUNT(*) FROM journal_scales"); n != 0 {
+		t.Fatalf("a refused scale was written: %d rows", n)
+	}
+	st, _, body = w.s.PostForm(t, officer, region, region, "scale", "ua12")
+	if st != 200 || !strings.Contains(body, "Шкала сохранена") {
+		t.Fatalf("choose ua12: %d %s", st, body)
+	}
+	if _, _, body = apptest.Do(t, teacher, "GET", w.s.URL+page, nil); !strings.Contains(body, "от 1 до 12") || !strings.Contains(body, "унаследована") {
+		t.Errorf("the school does not inherit the region's scale: %s", body)
+	}
+	// The teacher may not choose: the form is not offered and a post is refused.
+	if st, _, _ := w.s.PostForm(t, teacher, page, page, "scale", "ru5"); st != 403 {
+		t.Errorf("teacher set the scale: %d", st)
+	}
+}

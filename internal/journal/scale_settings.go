@@ -99,3 +99,10 @@ func (g *Guard) SetScale(ctx context.Context, orgID int64, code string) (OrgScal
 	}
 	return g.S.orgScale(ctx, g.S.DB.Read(), orgID)
 }
+
+// CanSetScale reports whether the actor may choose the scale of orgID (for
+// the page to show its form; SetScale checks again).
+func (g *Guard) CanSetScale(ctx context.Context, orgID int64) bool {
+	ok, err := g.Policy.Allowed(ctx, identity.From(ctx), ScaleResource, "update", access.Target{OrgIDs: []int64{orgID}})
+	return err == nil && ok
+}

@@ -30,6 +30,8 @@ func (s *Site) RegisterJournal(mux *http.ServeMux, g *journal.Guard, dirs *direc
 	mux.HandleFunc("POST /journal/lessons/{id}", h.saveLesson)
 	mux.HandleFunc("POST /journal/lessons/{id}/cells", h.cells)
 	mux.HandleFunc("GET /journal/lessons/{id}/history/{person}", h.history)
+	mux.HandleFunc("GET /orgs/{id}/mark-scale", h.markScale)
+	mux.HandleFunc("POST /orgs/{id}/mark-scale", h.setMarkScale)
 }
 
 type journalPages struct {
