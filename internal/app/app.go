@@ -21,6 +21,7 @@ import (
 	"shkola/internal/config"
 	"shkola/internal/contingent"
 	"shkola/internal/crypt"
+	"shkola/internal/diary"
 	"shkola/internal/directory"
 	"shkola/internal/filestore"
 	"shkola/internal/httpx"
@@ -79,6 +80,9 @@ type App struct {
 	// Portfolio holds achievements, exams, certificates and the gifted
 	// attribute; Portfolio.S for trusted callers (the demo, recomputation).
 	Portfolio *portfolio.Guard
+	// Diary is the family's side of the journal (read only); Diary.S for
+	// trusted callers (the bench).
+	Diary *diary.Guard
 }
 
 // Migrations lists every domain's migration set in dependency order: a
@@ -175,6 +179,7 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	if err := a.openPortfolio(); err != nil {
 		return nil, err
 	}
+	a.Diary = &diary.Guard{S: &diary.Service{DB: db, Now: time.Now}, Policy: a.Policy, Audit: a.Audit, Files: a.Files}
 	mux := http.NewServeMux()
 	a.API = api.NewRouter(mux)
 	a.routes(mux)

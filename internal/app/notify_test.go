@@ -41,10 +41,10 @@ func TestNotifyMarkReachesTheFamilyOnly(t *testing.T) {
 			t.Fatalf("%s has %d notifications, want 1: %s", login, len(items), body)
 		}
 		n := items[0]
-		if n.Title != want || n.Kind != "mark" || n.Link != "/lessons/77" || n.PupilID != f.anya || n.PupilName != "Аня" || n.ReadAt != nil {
+		if n.Title != want || n.Kind != "mark" || n.Link != fmt.Sprintf("/diary/%d?lesson=77#lesson-77", f.anya) || n.PupilID != f.anya || n.PupilName != "Аня" || n.ReadAt != nil {
 			t.Errorf("%s got %+v", login, n)
 		}
-		if strings.Contains(body, "Канареечная") || strings.Contains(body, "Скрытая") || strings.Contains(body, "/lessons/78") {
+		if strings.Contains(body, "Канареечная") || strings.Contains(body, "Скрытая") || strings.Contains(body, "lesson=78") || strings.Contains(body, fmt.Sprintf("/diary/%d", f.canary)) {
 			t.Errorf("%s sees another family's event: %s", login, body)
 		}
 	}

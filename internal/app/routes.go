@@ -36,6 +36,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	api.RegisterSchedule(a.API, a.Schedule)
 	api.RegisterJournal(a.API, a.Journal)
 	api.RegisterPortfolio(a.API, a.Portfolio)
+	api.RegisterDiary(a.API, a.Diary)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
 	})
@@ -56,6 +57,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	a.Site.RegisterSchedule(mux, a.Schedule, a.Calendar, a.Dirs.S)
 	a.Site.RegisterJournal(mux, a.Journal, a.Dirs.S)
 	a.Site.RegisterPortfolio(mux, a.Portfolio, a.Dirs.S)
+	a.Site.RegisterDiary(mux, a.Diary)
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("/", a.notFound)
 }
