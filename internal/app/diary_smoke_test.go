@@ -16,6 +16,14 @@ func TestDiarySmoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := s.Client()
+	rows, _ := s.App.DB.R.Query(`SELECT gd.child_id, p.first_name, (SELECT MIN(g.name) FROM group_members m JOIN groups g ON g.id = m.group_id WHERE m.person_id = p.id) FROM guardianships gd JOIN accounts a ON a.person_id = gd.guardian_id JOIN persons p ON p.id = gd.child_id WHERE a.login = 'parent1'`)
+	for rows.Next() {
+		var id int64
+		var n, g string
+		rows.Scan(&id, &n, &g)
+		fmt.Println("CHILD", id, n, g)
+	}
+	rows.Close()
 	if st, _ := login(t, s, c, "parent1", demo.DemoPassword); st != http.StatusSeeOther {
 		t.Fatal("login")
 	}
