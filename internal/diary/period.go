@@ -219,7 +219,7 @@ func (s *Service) fillPeriod(ctx context.Context, q store.Querier, out *PeriodVi
 		AND x.person_id IN (SELECT person_id FROM mates) GROUP BY l.subject, x.person_id),
 	ranked AS (SELECT subject, avg, ROW_NUMBER() OVER (PARTITION BY subject ORDER BY avg) AS rn, COUNT(*) OVER (PARTITION BY subject) AS n FROM avgs),
 	med AS (SELECT subject, AVG(avg) AS median, MAX(n) AS n FROM ranked WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2 GROUP BY subject)
-	SELECT 'md', 0, NULL, NULL, n, median, subject, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM med WHERE n >= ` + K + `
+	SELECT 'md', 0, CAST(NULL AS BIGINT), NULL, n, median, subject, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM med WHERE n >= ` + K + `
 	UNION ALL SELECT 'm', l.id, NULL, l.on_date, x.weight, x.score, l.subject, l.status, x.value, x.work_kind, x.scale, NULL, NULL, NULL
 		FROM marks x JOIN lessons l ON l.id = x.lesson_id WHERE x.person_id = ` + P + ` AND l.on_date >= ` + L + ` AND l.on_date <= ` + T + `
 	UNION ALL SELECT 'a', l.id, NULL, l.on_date, COALESCE(a.late_minutes, 0), NULL, l.subject, a.status, a.reason, NULL, NULL, NULL, NULL, NULL
@@ -233,6 +233,8 @@ func (s *Service) fillPeriod(ctx context.Context, q store.Querier, out *PeriodVi
 		FROM period_marks WHERE person_id = ` + P + ` AND year_id = ` + Y + `
 	UNION ALL SELECT 'n', 0, NULL, NULL, 0, NULL, directory, code, ` + nameColumn(lang) + `, NULL, NULL, NULL, NULL, NULL
 		FROM ref_entries WHERE directory IN ('subject', 'work_kind')`
+	// PostgreSQL types a UNION's columns pair by pair from the left: the
+	// first branch names its types where it has no value (CAST).
 	rows, err := q.QueryContext(ctx, query, args.Values...)
 	if err != nil {
 		return err
