@@ -379,7 +379,9 @@ func TestDiaryHomeworkFiles(t *testing.T) {
 	if !listed {
 		t.Error("the week does not list the homework's file")
 	}
-	path := func(pupil int64) string { return fmt.Sprintf("/persons/%d/diary/homework/%d/files/%d", pupil, hw, f.ID) }
+	path := func(pupil int64) string {
+		return fmt.Sprintf("/persons/%d/diary/homework/%d/files/%d", pupil, hw, f.ID)
+	}
 	if st, body := w.api(t, w.parent1, path(w.child), nil); st != http.StatusOK || body != string(testPDF) {
 		t.Errorf("parent1 downloads the file: %d", st)
 	}

@@ -32,7 +32,8 @@ const Resource = "diary"
 type Service struct {
 	DB *store.DB
 	// Now is the clock: the default week and the trend windows follow it.
-	Now func() time.Time
+	Now   func() time.Time
+	stmts stmts
 }
 
 func (s *Service) now() time.Time {

@@ -190,7 +190,7 @@ func (h *head) sortChildren() {
 // sub-group) on its day.
 func weekSQL(args *store.Args, pupil, from, to, back, lang string) string {
 	name := nameColumn(lang)
-	return `WITH ll AS (
+	return `WITH ll AS MATERIALIZED (
 		SELECT l.id, l.org_id, l.group_id, l.subject, l.teacher_id, l.substitute_id, l.on_date, l.slot, l.room, l.status, l.topic, l.control_work
 		FROM lessons l
 		WHERE l.group_id IN (SELECT m.group_id FROM group_members m WHERE m.person_id = ` + pupil + ` AND m.starts_on <= ` + to + `
@@ -198,8 +198,8 @@ func weekSQL(args *store.Args, pupil, from, to, back, lang string) string {
 		AND l.on_date >= ` + back + ` AND l.on_date <= ` + to + `
 		AND EXISTS (SELECT 1 FROM group_members m WHERE m.person_id = ` + pupil + ` AND m.group_id = l.group_id
 			AND m.starts_on <= l.on_date AND (m.ends_on IS NULL OR m.ends_on > l.on_date))),
-	wl AS (SELECT * FROM ll WHERE on_date >= ` + from + `),
-	hw AS (SELECT h.id, h.lesson_id, h.text, h.due_on, l.on_date, l.subject FROM homework h JOIN ll l ON l.id = h.lesson_id
+	wl AS MATERIALIZED (SELECT * FROM ll WHERE on_date >= ` + from + `),
+	hw AS MATERIALIZED (SELECT h.id, h.lesson_id, h.text, h.due_on, l.on_date, l.subject FROM homework h JOIN ll l ON l.id = h.lesson_id
 		WHERE l.on_date >= ` + from + ` OR (h.due_on >= ` + from + ` AND h.due_on <= ` + to + `))
 	SELECT 'l', l.id, l.org_id, l.on_date, l.slot, CASE WHEN l.control_work THEN 1.0 ELSE 0.0 END,
 		l.subject, l.topic, l.room, l.status, t.last_name, t.first_name, t.middle_name,
@@ -237,7 +237,7 @@ func (g *Guard) Week(ctx context.Context, pupil int64, date, lang string) (Week,
 	query := weekSQL(&args, P, F, T, B, lang)
 	// The head goes after the CTEs' body: one statement, one round trip.
 	query += "\n\tUNION ALL " + g.headSQL(a, &args, P, F, T)
-	rows, err := g.S.DB.Read().QueryContext(ctx, query, args.Values...)
+	rows, err := g.S.stmts.query(ctx, g.S.DB.R, query, args.Values...)
 	if err != nil {
 		return Week{}, err
 	}
