@@ -172,7 +172,7 @@ func TestNotifyPreferencesEmailAndQuietHours(t *testing.T) {
 		t.Fatalf("mails before the quiet hours end: %+v", got)
 	}
 	if !strings.Contains(got[0].data, "Subject: =?utf-8?") || !strings.Contains(got[0].data, "X-Shkola-Delivery: ") ||
-		!strings.Contains(got[0].data, "http://127.0.0.1/lessons/91") {
+		!strings.Contains(got[0].data, fmt.Sprintf("http://127.0.0.1/diary/%d?lesson=3D91#lesson-91", f.anya)) { // quoted-printable "="
 		t.Errorf("mail: %s", got[0].data)
 	}
 	f.clock.Add(7*time.Hour + 59*time.Minute) // 17:59 in Moscow

@@ -61,9 +61,16 @@ func TestRunMeasuresEveryScenario(t *testing.T) {
 		}
 	}
 	// The diary week page: the session with its grants, the badge, the week
-	// with the access answer.
-	if trips["diary-week"] < 2 || trips["diary-week"] > 3 {
-		t.Errorf("diary-week: %.2f round trips per page, at most 3 allowed", trips["diary-week"])
+	// with the access answer; the week's statement is prepared once per
+	// pooled connection, which is not a cost of each page.
+	for _, row := range rep.Rows {
+		if row.Scenario != "diary-week" || row.Baseline {
+			continue
+		}
+		q := row.M.Queries
+		if per := float64(q.RoundTrips()-q.Prepares) / float64(row.M.Ops); per < 2 || per > 3 {
+			t.Errorf("diary-week: %.2f round trips per page besides prepares, at most 3 allowed", per)
+		}
 	}
 	if trips["person-create"] < 8 || trips["person-read"] < 4 {
 		t.Errorf("application round trips not counted: %v", trips)
