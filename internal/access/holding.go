@@ -20,6 +20,13 @@ func (p *Policy) Holding(ctx context.Context, a *identity.Actor, resource, actio
 			if seen[rel] {
 				continue
 			}
+			if known, ok := t.Known[rel]; ok {
+				if known {
+					seen[rel] = true
+					out = append(out, rel)
+				}
+				continue
+			}
 			f, ok := p.relations[rel]
 			if !ok {
 				continue

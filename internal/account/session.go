@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
-	"errors"
 	"strconv"
 	"time"
 
@@ -62,23 +61,42 @@ func truncate(s string, n int) string {
 
 // Resolve turns a session cookie value into the session and its actor. An
 // unknown, expired or idle session, or one of a disabled account, is not
-// valid. last_seen_at is written at most once a minute.
+// valid. The session, its account and the account's grants come in one
+// query (a row per grant), still read on every request so that a revoked
+// role applies at once. last_seen_at is written at most once a minute.
 func (s *Service) Resolve(ctx context.Context, secret string) (Session, *identity.Actor, error) {
 	var ses Session
 	var login string
 	var person sql.NullInt64
 	var disabled sql.NullTime
 	var factorOK, totpOn bool
-	err := s.DB.Read().QueryRowContext(ctx, `SELECT se.public_id, se.account_id, se.created_at, se.last_seen_at, se.expires_at, se.addr, se.user_agent, se.csrf_secret,
-			se.second_factor_ok, a.login, a.person_id, a.disabled_at, a.totp_enabled
-		FROM sessions se JOIN accounts a ON a.id = se.account_id WHERE se.id_hash = $1`, digest(secret)).
-		Scan(&ses.PublicID, &ses.AccountID, &ses.CreatedAt, &ses.LastSeen, &ses.ExpiresAt, &ses.Addr, &ses.UserAgent, &ses.csrf,
-			&factorOK, &login, &person, &disabled, &totpOn)
-	if errors.Is(err, sql.ErrNoRows) {
-		return ses, nil, errs.E(errs.Unauthorized, "session ended")
-	}
+	rows, err := s.DB.Read().QueryContext(ctx, `SELECT se.public_id, se.account_id, se.created_at, se.last_seen_at, se.expires_at, se.addr, se.user_agent, se.csrf_secret,
+			se.second_factor_ok, a.login, a.person_id, a.disabled_at, a.totp_enabled, g.role, g.org_id
+		FROM sessions se JOIN accounts a ON a.id = se.account_id LEFT JOIN account_grants g ON g.account_id = a.id
+		WHERE se.id_hash = $1 ORDER BY g.role, g.org_id`, digest(secret))
 	if err != nil {
 		return ses, nil, err
+	}
+	defer rows.Close()
+	found := false
+	grants := []identity.Grant{}
+	for rows.Next() {
+		var role sql.NullString
+		var org sql.NullInt64
+		if err := rows.Scan(&ses.PublicID, &ses.AccountID, &ses.CreatedAt, &ses.LastSeen, &ses.ExpiresAt, &ses.Addr, &ses.UserAgent, &ses.csrf,
+			&factorOK, &login, &person, &disabled, &totpOn, &role, &org); err != nil {
+			return ses, nil, err
+		}
+		found = true
+		if role.Valid {
+			grants = append(grants, identity.Grant{Role: identity.Role(role.String), OrgID: org.Int64})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return ses, nil, err
+	}
+	if !found {
+		return ses, nil, errs.E(errs.Unauthorized, "session ended")
 	}
 	now := s.now()
 	if disabled.Valid || !now.Before(ses.ExpiresAt) || now.Sub(ses.LastSeen) >= s.IdleTimeout {
@@ -88,10 +106,6 @@ func (s *Service) Resolve(ctx context.Context, secret string) (Session, *identit
 		if _, err := s.DB.W.ExecContext(ctx, "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2", now, digest(secret)); err != nil {
 			return ses, nil, err
 		}
-	}
-	grants, err := s.Grants(ctx, s.DB.Read(), ses.AccountID)
-	if err != nil {
-		return ses, nil, err
 	}
 	if !factorOK && (totpOn || NeedsSecondFactor(grants)) {
 		// No role acts until the second factor is given.

@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -32,29 +31,42 @@ func (s *Service) IssueToken(ctx context.Context, accountID int64, name string) 
 	return tok, err
 }
 
-// ResolveToken turns a bearer token into its actor.
+// ResolveToken turns a bearer token into its actor: the token, its account
+// and the account's grants in one query (a row per grant), read on every
+// request so that a revocation applies to the next one.
 func (s *Service) ResolveToken(ctx context.Context, tok string) (*identity.Actor, error) {
 	if !strings.HasPrefix(tok, tokenPrefix) {
 		return nil, errs.E(errs.Unauthorized, "invalid token")
 	}
-	var id int64
-	var login string
-	var person sql.NullInt64
-	err := s.DB.Read().QueryRowContext(ctx, `SELECT a.id, a.login, a.person_id FROM api_tokens t JOIN accounts a ON a.id = t.account_id
-		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND a.disabled_at IS NULL`, digest(tok), s.now()).Scan(&id, &login, &person)
-	if errors.Is(err, sql.ErrNoRows) {
+	rows, err := s.DB.Read().QueryContext(ctx, `SELECT a.id, a.login, a.person_id, g.role, g.org_id
+		FROM api_tokens t JOIN accounts a ON a.id = t.account_id LEFT JOIN account_grants g ON g.account_id = a.id
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND a.disabled_at IS NULL
+		ORDER BY g.role, g.org_id`, digest(tok), s.now())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var a *identity.Actor
+	for rows.Next() {
+		var id int64
+		var login string
+		var person, org sql.NullInt64
+		var role sql.NullString
+		if err := rows.Scan(&id, &login, &person, &role, &org); err != nil {
+			return nil, err
+		}
+		if a == nil {
+			a = &identity.Actor{AccountID: id, Login: login, Grants: []identity.Grant{}, PersonID: person.Int64}
+		}
+		if role.Valid {
+			a.Grants = append(a.Grants, identity.Grant{Role: identity.Role(role.String), OrgID: org.Int64})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if a == nil {
 		return nil, errs.E(errs.Unauthorized, "invalid token")
-	}
-	if err != nil {
-		return nil, err
-	}
-	grants, err := s.Grants(ctx, s.DB.Read(), id)
-	if err != nil {
-		return nil, err
-	}
-	a := &identity.Actor{AccountID: id, Login: login, Grants: grants}
-	if person.Valid {
-		a.PersonID = person.Int64
 	}
 	return a, nil
 }

@@ -21,6 +21,7 @@ import (
 	"shkola/internal/config"
 	"shkola/internal/contingent"
 	"shkola/internal/crypt"
+	"shkola/internal/diary"
 	"shkola/internal/directory"
 	"shkola/internal/export"
 	"shkola/internal/filestore"
@@ -84,6 +85,9 @@ type App struct {
 	// Portfolio holds achievements, exams, certificates and the gifted
 	// attribute; Portfolio.S for trusted callers (the demo, recomputation).
 	Portfolio *portfolio.Guard
+	// Diary is the family's side of the journal (read only); Diary.S for
+	// trusted callers (the bench).
+	Diary *diary.Guard
 }
 
 // Migrations lists every domain's migration set in dependency order: a
@@ -182,6 +186,7 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	}
 	a.Importer = &importer.Service{DB: db, People: a.People, Contingent: a.Contingent.S, Staff: a.Staff.S, Classes: a.Classes.S, Policy: a.Policy, Audit: a.Audit, Now: time.Now}
 	a.Export = &export.Service{Audit: a.Audit, Now: time.Now}
+	a.Diary = &diary.Guard{S: &diary.Service{DB: db, Now: time.Now}, Policy: a.Policy, Audit: a.Audit, Files: a.Files}
 	mux := http.NewServeMux()
 	a.API = api.NewRouter(mux)
 	a.routes(mux)

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -59,6 +60,7 @@ func TestCanary(t *testing.T) {
 	// The hidden pupil is told about marks: the notifications carry her
 	// name, and their ids run over the ids the callers try.
 	notifyHiddenPupil(t, s, s2.ID, person.ID)
+	diaryPlanted := plantDiary(t, s, s2.ID, person.ID)
 
 	// Callers: every role that reads anything, granted in municipality 1 or school 1.
 	type caller struct {
@@ -118,6 +120,14 @@ func TestCanary(t *testing.T) {
 		_, _, body := apptest.Do(t, c, "GET", s.URL+p, nil)
 		bodies = append(bodies, answer{"UI " + p, body})
 	}
+	for _, p := range []string{"/diary", fmt.Sprintf("/diary/%d", person.ID), fmt.Sprintf("/diary/%d/period", person.ID),
+		fmt.Sprintf("/diary/%d/homework/%d/files/%d", person.ID, diaryPlanted.hw, diaryPlanted.file)} {
+		_, _, body := apptest.Do(t, c, "GET", s.URL+p, nil)
+		bodies = append(bodies, answer{"UI " + p, body})
+	}
+	for i, body := range readNeighbourDiary(t, s, diaryPlanted, person.ID) {
+		bodies = append(bodies, answer{fmt.Sprintf("the classmate's family's diary read %d", i), body})
+	}
 	if len(bodies) < 50 {
 		t.Fatalf("only %d answers searched", len(bodies))
 	}
@@ -126,6 +136,7 @@ func TestCanary(t *testing.T) {
 	hiddenValues := []string{canary + "-login", canary + "-detail", "Канареечная", canary + "-health", canary + "-address", "11223344595", "К" + canary}
 	hiddenValues = append(hiddenValues, "Скрытая")
 	hiddenValues = append(hiddenValues, portfolioCanaries()...)
+	hiddenValues = append(hiddenValues, diaryCanaries()...)
 	for _, a := range bodies {
 		for _, hv := range hiddenValues {
 			if i := strings.Index(a.body, hv); i >= 0 {

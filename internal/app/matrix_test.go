@@ -306,6 +306,9 @@ func TestAccessMatrix(t *testing.T) {
 	for k, p := range importProbes() {
 		probes[k] = p
 	}
+	for k, p := range diaryProbes() {
+		probes[k] = p
+	}
 	target, _, err := s.App.Accounts.Create(ctx, "target-acc", []identity.Grant{{Role: identity.Teacher, OrgID: e.s1.ID}})
 	if err != nil {
 		t.Fatal(err)

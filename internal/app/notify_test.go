@@ -41,10 +41,10 @@ func TestNotifyMarkReachesTheFamilyOnly(t *testing.T) {
 			t.Fatalf("%s has %d notifications, want 1: %s", login, len(items), body)
 		}
 		n := items[0]
-		if n.Title != want || n.Kind != "mark" || n.Link != "/lessons/77" || n.PupilID != f.anya || n.PupilName != "Аня" || n.ReadAt != nil {
+		if n.Title != want || n.Kind != "mark" || n.Link != fmt.Sprintf("/diary/%d?lesson=77#lesson-77", f.anya) || n.PupilID != f.anya || n.PupilName != "Аня" || n.ReadAt != nil {
 			t.Errorf("%s got %+v", login, n)
 		}
-		if strings.Contains(body, "Канареечная") || strings.Contains(body, "Скрытая") || strings.Contains(body, "/lessons/78") {
+		if strings.Contains(body, "Канареечная") || strings.Contains(body, "Скрытая") || strings.Contains(body, "lesson=78") || strings.Contains(body, fmt.Sprintf("/diary/%d", f.canary)) {
 			t.Errorf("%s sees another family's event: %s", login, body)
 		}
 	}
@@ -172,7 +172,7 @@ func TestNotifyPreferencesEmailAndQuietHours(t *testing.T) {
 		t.Fatalf("mails before the quiet hours end: %+v", got)
 	}
 	if !strings.Contains(got[0].data, "Subject: =?utf-8?") || !strings.Contains(got[0].data, "X-Shkola-Delivery: ") ||
-		!strings.Contains(got[0].data, "http://127.0.0.1/lessons/91") {
+		!strings.Contains(got[0].data, fmt.Sprintf("http://127.0.0.1/diary/%d?lesson=3D91#lesson-91", f.anya)) { // quoted-printable "="
 		t.Errorf("mail: %s", got[0].data)
 	}
 	f.clock.Add(7*time.Hour + 59*time.Minute) // 17:59 in Moscow

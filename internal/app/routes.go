@@ -38,6 +38,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	api.RegisterPortfolio(a.API, a.Portfolio)
 	api.RegisterImports(a.API, a.Importer)
 	api.RegisterExports(a.API, mux, api.Lists{People: a.People, Orgs: a.OrgDir, Classes: a.Classes, Staff: a.Staff, Contingent: a.Contingent, Export: a.Export})
+	api.RegisterDiary(a.API, a.Diary)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		api.Fail(w, r, errs.E(errs.NotFound, "no such API route"))
 	})
@@ -59,6 +60,7 @@ func (a *App) routes(mux *http.ServeMux) {
 	a.Site.RegisterJournal(mux, a.Journal, a.Dirs.S)
 	a.Site.RegisterPortfolio(mux, a.Portfolio, a.Dirs.S)
 	a.Site.RegisterImports(mux, a.Importer)
+	a.Site.RegisterDiary(mux, a.Diary)
 	mux.HandleFunc("GET /{$}", a.home)
 	mux.HandleFunc("/", a.notFound)
 }

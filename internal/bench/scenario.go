@@ -25,8 +25,8 @@ type Scenario interface {
 }
 
 // Scenarios returns fresh instances of every scenario, in table order.
-// Not measured yet (the features do not exist): the diary week of a child
-// read by its guardian, the registry import from CSV.
+// Not measured yet (the feature does not exist): the registry import from
+// CSV.
 func Scenarios() []Scenario {
 	return []Scenario{
 		&personCreate{},
@@ -34,6 +34,7 @@ func Scenarios() []Scenario {
 		&orgList{},
 		&journalWrite{},
 		&journalRead{},
+		&diaryWeek{},
 	}
 }
 

@@ -42,7 +42,8 @@ func genAccounts(ctx context.Context, g *Gen, tx *store.Tx) error {
 
 // linkedAccounts gives the people of the first school's first class a face
 // to log in with: its class teacher (teacher1 becomes that person, also
-// class teacher), a parent of one of its pupils, and a pupil of 14 or older
+// class teacher), a parent of one of its pupils (one with most children at
+// the school, so the diary's switcher can be tried), and a pupil of 14 or older
 // of the school, so the relationships can be tried from the browser.
 func linkedAccounts(ctx context.Context, g *Gen, tx *store.Tx, school int64, where string) error {
 	if g.People == nil {
@@ -53,7 +54,8 @@ func linkedAccounts(ctx context.Context, g *Gen, tx *store.Tx, school int64, whe
 		JOIN group_members m ON m.group_id = g.id AND m.ends_on IS NULL
 		JOIN guardianships gd ON gd.child_id = m.person_id AND gd.ends_on IS NULL
 		WHERE g.org_id = $1 AND g.kind = 'class' AND g.class_teacher_id IS NOT NULL
-		ORDER BY g.parallel, g.letter, m.person_id, gd.id LIMIT 1`, school).Scan(&class, &teacher, &parent)
+		ORDER BY g.parallel, g.letter, (SELECT COUNT(*) FROM guardianships o WHERE o.guardian_id = gd.guardian_id AND o.ends_on IS NULL) DESC,
+			m.person_id, gd.id LIMIT 1`, school).Scan(&class, &teacher, &parent)
 	if err != nil {
 		if store.IsNoRows(err) {
 			return nil

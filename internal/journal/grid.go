@@ -290,22 +290,15 @@ func (s *Service) fillGrid(ctx context.Context, q store.Querier, out *Grid) erro
 	return nil
 }
 
-// weightedAverage is the average of the scored marks weighted by their
-// work kind, cancelled lessons left out; nil when there is none.
+// weightedAverage is the journal's average (WeightedAverage) of a row.
 func weightedAverage(lessons []schedule.Lesson, cells []GridCell) *float64 {
-	var sum, weight float64
+	marks := make([]Scored, 0, len(cells))
 	for j, c := range cells {
-		if c.Mark == nil || c.Mark.Score == nil || lessons[j].Status == schedule.Cancelled {
-			continue
+		if c.Mark != nil {
+			marks = append(marks, Scored{Score: c.Mark.Score, Weight: c.Mark.Weight, Cancelled: lessons[j].Status == schedule.Cancelled})
 		}
-		sum += *c.Mark.Score * float64(c.Mark.Weight)
-		weight += float64(c.Mark.Weight)
 	}
-	if weight == 0 {
-		return nil
-	}
-	avg := sum / weight
-	return &avg
+	return WeightedAverage(marks)
 }
 
 // Subjects lists the subjects of a group's journal the actor may read:

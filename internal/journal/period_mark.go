@@ -214,9 +214,9 @@ func (s *Service) averageFor(ctx context.Context, q store.Querier, gr GroupRef, 
 	var err error
 	switch in.Kind {
 	case PeriodKind:
-		err = q.QueryRowContext(ctx, `SELECT SUM(x.score * x.weight) / SUM(x.weight) FROM marks x JOIN lessons l ON l.id = x.lesson_id
-			WHERE l.group_id = $1 AND l.subject = $2 AND l.on_date >= $3 AND l.on_date <= $4 AND l.status <> 'cancelled'
-			AND x.person_id = $5 AND x.score IS NOT NULL`, gr.ID, in.Subject, from, to, in.PersonID).Scan(&avg)
+		err = q.QueryRowContext(ctx, `SELECT `+AverageSQL+` FROM marks x JOIN lessons l ON l.id = x.lesson_id
+			WHERE l.group_id = $1 AND l.subject = $2 AND l.on_date >= $3 AND l.on_date <= $4 AND `+AveragedSQL+`
+			AND x.person_id = $5`, gr.ID, in.Subject, from, to, in.PersonID).Scan(&avg)
 	case AnnualKind:
 		err = q.QueryRowContext(ctx, `SELECT AVG(score) FROM period_marks WHERE group_id = $1 AND subject = $2 AND year_id = $3
 			AND person_id = $4 AND kind = 'period' AND score IS NOT NULL`, gr.ID, in.Subject, gr.YearID, in.PersonID).Scan(&avg)

@@ -67,16 +67,22 @@ func parseEvent(c store.Change) (event, bool) {
 	return e, false
 }
 
-// link is where a notification leads: the lesson for marks, absences and
-// homework, the pupil's diary for period marks, the announcement's page.
-func (e event) link() string {
+// link is where a notification leads for the family of pupil: the lesson
+// in the pupil's diary for marks, absences and homework (the diary shows
+// the week of that lesson), the diary's study period for period marks, the
+// announcement's page. Never a staff page: families cannot open those.
+func (e event) link(pupil int64) string {
+	p := strconv.FormatInt(pupil, 10)
 	switch {
 	case e.kind == KindAnnouncement:
 		return "/announcements/" + e.c.EntityID
+	case e.kind == KindPeriodMark && e.data.PeriodID != 0:
+		return "/diary/" + p + "/period?period=" + strconv.FormatInt(e.data.PeriodID, 10)
 	case e.kind == KindPeriodMark || e.data.LessonID == 0:
-		return "/diary/" + strconv.FormatInt(e.data.PersonID, 10)
+		return "/diary/" + p + "/period"
 	}
-	return "/lessons/" + strconv.FormatInt(e.data.LessonID, 10)
+	l := strconv.FormatInt(e.data.LessonID, 10)
+	return "/diary/" + p + "?lesson=" + l + "#lesson-" + l
 }
 
 // texts renders the title and body of e for one recipient in lang. The

@@ -137,8 +137,8 @@ func (s *Service) dispatch(ctx context.Context, tx *store.Tx, c store.Change, b 
 	if err != nil {
 		return err
 	}
-	link := e.link()
 	for _, r := range recips {
+		link := e.link(r.pupil)
 		subject, err := b.subjects.name(ctx, e.data.Subject, r.prefs.lang)
 		if err != nil {
 			return err

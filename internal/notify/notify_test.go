@@ -43,11 +43,12 @@ func TestParseEvent(t *testing.T) {
 		msg  string
 		link string
 	}{
-		{ch("mark", "update", `{"person_id":3,"lesson_id":5,"subject":"math"}`), true, "mark.update", "/lessons/5"},
-		{ch("attendance", "create", `{"person_id":3,"lesson_id":5,"status":"absent"}`), true, "absent", "/lessons/5"},
+		{ch("mark", "update", `{"person_id":3,"lesson_id":5,"subject":"math"}`), true, "mark.update", "/diary/3?lesson=5#lesson-5"},
+		{ch("attendance", "create", `{"person_id":3,"lesson_id":5,"status":"absent"}`), true, "absent", "/diary/3?lesson=5#lesson-5"},
 		{ch("attendance", "update", `{"person_id":3,"lesson_id":5,"status":"present"}`), false, "", ""},
-		{ch("period_mark", "create", `{"person_id":3,"period_id":2}`), true, "period_mark.create", "/diary/3"},
-		{ch("homework", "create", `{"lesson_id":5,"group_id":4,"due_on":"2026-12-01"}`), true, "homework.create", "/lessons/5"},
+		{ch("period_mark", "create", `{"person_id":3,"period_id":2}`), true, "period_mark.create", "/diary/3/period?period=2"},
+		{ch("homework", "create", `{"lesson_id":5,"group_id":4,"due_on":"2026-12-01"}`), true, "homework.create", "/diary/3?lesson=5#lesson-5"},
+		{ch("period_mark", "update", `{"person_id":3}`), true, "period_mark.update", "/diary/3/period"},
 		{ch("homework", "delete", `{"lesson_id":5,"group_id":4}`), false, "", ""},
 		{ch("announcement", "create", `{"audience":"school"}`), true, "announcement", "/announcements/9"},
 		{ch("person", "create", ``), false, "", ""},
@@ -55,8 +56,8 @@ func TestParseEvent(t *testing.T) {
 		{ch("mark", "create", `not json`), false, "", ""},
 	} {
 		e, ok := parseEvent(c.c)
-		if ok != c.ok || (ok && (e.msg != c.msg || e.link() != c.link)) {
-			t.Errorf("%s.%s %s: ok=%v msg=%q link=%q", c.c.Entity, c.c.Op, c.c.Data, ok, e.msg, e.link())
+		if ok != c.ok || (ok && (e.msg != c.msg || e.link(3) != c.link)) {
+			t.Errorf("%s.%s %s: ok=%v msg=%q link=%q", c.c.Entity, c.c.Op, c.c.Data, ok, e.msg, e.link(3))
 		}
 	}
 }

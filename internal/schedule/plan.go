@@ -459,3 +459,7 @@ func shortName(last, first, middle string) string {
 	}
 	return out
 }
+
+// ShortName is how a teacher is named on timetables and in the diary:
+// the surname and initials.
+func ShortName(last, first, middle string) string { return shortName(last, first, middle) }

@@ -38,5 +38,10 @@ func localPath(p string) string {
 	if err != nil || p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, `\`) || u.Host != "" || u.Scheme != "" {
 		return "/"
 	}
+	if u.Fragment != "" {
+		// A link into a page (a notification's lesson in the diary) keeps
+		// its place: browsers follow a fragment in a redirect.
+		return u.RequestURI() + "#" + u.EscapedFragment()
+	}
 	return u.RequestURI()
 }
