@@ -30,12 +30,12 @@ import (
 // each a file of new people, and reports rows per second; Op and Baseline
 // (for go test -bench) import a small file each.
 type importPupils struct {
-	env    *Env
-	school int64
-	class  string // the class every pupil is admitted to
-	date   string // the admission date: the first day of the school's year
+	env     *Env
+	school  int64
+	class   string // the class every pupil is admitted to
+	date    string // the admission date: the first day of the school's year
 	classID int64
-	token  string
+	token   string
 }
 
 // opRows is the file size of one Op in go test -bench.
