@@ -45,21 +45,29 @@ func (m *Match) SameName(n *NewPerson) bool {
 // never matched.
 func (t Trusted) FindExisting(ctx context.Context, q store.Querier, ns []*NewPerson) ([]*Match, error) {
 	out := make([]*Match, len(ns))
+	// Placeholders are numbered in the order they appear, so SQLite gets
+	// bare "?" (store.Engine.Param): "$n" costs it the square of their
+	// number to parse and bind, and a chunk has thousands.
+	eng := t.P.DB.Engine
 	bySNILS := map[string][]int{}
-	var args store.Args
-	var marks []string
+	var args []any
+	var marks strings.Builder
 	for i, n := range ns {
 		if n == nil || n.SNILS == "" {
 			continue
 		}
 		idx := t.P.Keys.BlindIndex("snils", n.SNILS)
 		if _, ok := bySNILS[idx]; !ok {
-			marks = append(marks, args.Add(idx))
+			args = append(args, idx)
+			if len(args) > 1 {
+				marks.WriteByte(',')
+			}
+			marks.WriteString(eng.Param(len(args)))
 		}
 		bySNILS[idx] = append(bySNILS[idx], i)
 	}
-	if len(marks) > 0 {
-		err := scanMatches(ctx, q, "snils_idx IN ("+strings.Join(marks, ",")+")", args.Values, func(m *Match, idx string) {
+	if len(args) > 0 {
+		err := scanMatches(ctx, q, "snils_idx IN ("+marks.String()+")", args, func(m *Match, idx string) {
 			m.BySNILS = true
 			for _, i := range bySNILS[idx] {
 				c := *m
@@ -72,36 +80,37 @@ func (t Trusted) FindExisting(ctx context.Context, q store.Querier, ns []*NewPer
 	}
 	// By name and birth date: those without a SNILS match. A person with a
 	// SNILS is looked for only among records without one, so common names
-	// do not make every lookup read all their namesakes.
+	// do not make every lookup read all their namesakes. The lookup is by
+	// pairs: a list of names and a list of dates would find every namesake
+	// born on any of the dates, which in a file of common names is most of
+	// the registry, read again for every chunk.
 	type key struct{ name, birth string }
 	for _, withSNILS := range []bool{false, true} {
 		byName := map[key][]int{}
-		args = store.Args{}
-		var names, births []string
-		seenName, seenBirth := map[string]bool{}, map[string]bool{}
+		args = args[:0]
+		marks.Reset()
 		for i, n := range ns {
 			if n == nil || out[i] != nil || (n.SNILS != "") != withSNILS {
 				continue
 			}
 			k := key{NameKey(n.LastName, n.FirstName), n.BirthDate}
+			if _, ok := byName[k]; !ok {
+				args = append(args, k.name, k.birth)
+				if len(args) > 2 {
+					marks.WriteByte(',')
+				}
+				marks.WriteString("(" + eng.Param(len(args)-1) + "," + eng.Param(len(args)) + ")")
+			}
 			byName[k] = append(byName[k], i)
-			if !seenName[k.name] {
-				seenName[k.name] = true
-				names = append(names, args.Add(k.name))
-			}
-			if !seenBirth[k.birth] {
-				seenBirth[k.birth] = true
-				births = append(births, args.Add(k.birth))
-			}
 		}
-		if len(names) == 0 {
+		if len(args) == 0 {
 			continue
 		}
-		cond := "name_key IN (" + strings.Join(names, ",") + ") AND birth_date IN (" + strings.Join(births, ",") + ")"
+		cond := "(name_key, birth_date) IN (VALUES " + marks.String() + ")"
 		if withSNILS {
 			cond += " AND snils_idx IS NULL"
 		}
-		err := scanMatches(ctx, q, cond, args.Values, func(m *Match, idx string) {
+		err := scanMatches(ctx, q, cond, args, func(m *Match, idx string) {
 			for _, i := range byName[key{m.nameKey, m.BirthDate}] {
 				if prev := out[i]; prev != nil {
 					prev.Ambiguous++
