@@ -158,17 +158,15 @@ func (t Trusted) InsertNew(ctx context.Context, tx *store.Tx, ns []NewPerson) ([
 	}
 	now := t.P.now()
 	fields := sealedFields()
-	cols := "id, org_id, last_name, first_name, middle_name, birth_date, sex, citizenship, reg_address, fact_address, phone, email, name_key, created_at, updated_at"
-	per := 15
+	cols := []string{"id", "org_id", "last_name", "first_name", "middle_name", "birth_date", "sex", "citizenship", "reg_address", "fact_address",
+		"phone", "email", "name_key", "created_at", "updated_at"}
 	for _, f := range fields {
-		cols += ", " + f.column()
-		per++
+		cols = append(cols, f.column())
 		if f.unique {
-			cols += ", " + f.name + "_idx"
-			per++
+			cols = append(cols, f.name+"_idx")
 		}
 	}
-	err = store.InsertRows(ctx, tx, "INSERT INTO persons ("+cols+") VALUES ", per, len(ns), func(i int, a []any) error {
+	err = store.CopyRows(ctx, tx, "persons", cols, len(ns), func(i int, a []any) error {
 		n := &ns[i]
 		copy(a, []any{ids[i], n.OrgID, n.LastName, n.FirstName, n.MiddleName, n.BirthDate, n.Sex, n.Citizenship,
 			n.RegAddress, n.FactAddress, n.Phone, n.Email, NameKey(n.LastName, n.FirstName), now, now})
@@ -298,7 +296,7 @@ func (t Trusted) LinkNew(ctx context.Context, tx *store.Tx, ls []NewLink) error 
 	}
 	now := t.P.now()
 	login := identity.From(ctx).Login
-	err = store.InsertRows(ctx, tx, "INSERT INTO guardianships (id, child_id, guardian_id, kind, starts_on, created_at, created_by) VALUES ", 7, len(ls),
+	err = store.CopyRows(ctx, tx, "guardianships", []string{"id", "child_id", "guardian_id", "kind", "starts_on", "created_at", "created_by"}, len(ls),
 		func(i int, a []any) error {
 			l := ls[i]
 			copy(a, []any{ids[i], l.ChildID, l.GuardianID, l.Kind, l.StartsOn, now, login})
