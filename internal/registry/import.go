@@ -45,29 +45,25 @@ func (m *Match) SameName(n *NewPerson) bool {
 // never matched.
 func (t Trusted) FindExisting(ctx context.Context, q store.Querier, ns []*NewPerson) ([]*Match, error) {
 	out := make([]*Match, len(ns))
-	// Placeholders are numbered in the order they appear, so SQLite gets
-	// bare "?" (store.Engine.Param): "$n" costs it the square of their
-	// number to parse and bind, and a chunk has thousands.
+	// A chunk looks up thousands of keys: store.Engine.InList and InPairs
+	// write lookups that stay index lookups on PostgreSQL in any plan and
+	// use bare "?" on SQLite ("$n" costs it the square of their number).
 	eng := t.P.DB.Engine
 	bySNILS := map[string][]int{}
-	var args []any
-	var marks strings.Builder
+	var idxs []string
 	for i, n := range ns {
 		if n == nil || n.SNILS == "" {
 			continue
 		}
 		idx := t.P.Keys.BlindIndex("snils", n.SNILS)
 		if _, ok := bySNILS[idx]; !ok {
-			args = append(args, idx)
-			if len(args) > 1 {
-				marks.WriteByte(',')
-			}
-			marks.WriteString(eng.Param(len(args)))
+			idxs = append(idxs, idx)
 		}
 		bySNILS[idx] = append(bySNILS[idx], i)
 	}
-	if len(args) > 0 {
-		err := scanMatches(ctx, q, "snils_idx IN ("+marks.String()+")", args, func(m *Match, idx string) {
+	if len(idxs) > 0 {
+		var args []any
+		err := scanMatches(ctx, q, eng.InList("snils_idx", &args, idxs), args, func(m *Match, idx string) {
 			m.BySNILS = true
 			for _, i := range bySNILS[idx] {
 				c := *m
@@ -87,26 +83,22 @@ func (t Trusted) FindExisting(ctx context.Context, q store.Querier, ns []*NewPer
 	type key struct{ name, birth string }
 	for _, withSNILS := range []bool{false, true} {
 		byName := map[key][]int{}
-		args = args[:0]
-		marks.Reset()
+		var keys, births []string
 		for i, n := range ns {
 			if n == nil || out[i] != nil || (n.SNILS != "") != withSNILS {
 				continue
 			}
 			k := key{NameKey(n.LastName, n.FirstName), n.BirthDate}
 			if _, ok := byName[k]; !ok {
-				args = append(args, k.name, k.birth)
-				if len(args) > 2 {
-					marks.WriteByte(',')
-				}
-				marks.WriteString("(" + eng.Param(len(args)-1) + "," + eng.Param(len(args)) + ")")
+				keys, births = append(keys, k.name), append(births, k.birth)
 			}
 			byName[k] = append(byName[k], i)
 		}
-		if len(args) == 0 {
+		if len(keys) == 0 {
 			continue
 		}
-		cond := "(name_key, birth_date) IN (VALUES " + marks.String() + ")"
+		var args []any
+		cond := eng.InPairs("name_key", "birth_date", &args, keys, births)
 		if withSNILS {
 			cond += " AND snils_idx IS NULL"
 		}
