@@ -64,7 +64,11 @@ func (c *Client) Upload(ctx context.Context, want int, path, token, contentType 
 	}
 	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := c.hc.Do(req)
+	// An import of a million lines takes minutes: no client timeout
+	// beyond ctx (the server has its own for uploads).
+	long := *c.hc
+	long.Timeout = 0
+	resp, err := long.Do(req)
 	if err != nil {
 		return nil, err
 	}
