@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,7 +21,7 @@ import (
 // prints one table (docs/PERFORMANCE.md).
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	o := bench.Options{Progress: stderr}
-	var engines, scenarios, cpuProfile string
+	var engines, scenarios, cpuProfile, importRows string
 	var traceSQL bool
 	fs := flag.NewFlagSet("shkola bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -33,6 +34,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	fs.IntVar(&o.Concurrency, "concurrency", 4*runtime.GOMAXPROCS(0), "clients at once")
 	fs.StringVar(&o.PGAdmin, "pg", bench.DefaultPG, "PostgreSQL server where a fresh database shkola_bench_* is made and dropped")
 	fs.BoolVar(&o.Quick, "quick", false, "smoke run: 500ms runs, 100ms warm-up, fewer records set up (unless --duration/--warmup say otherwise)")
+	fs.StringVar(&importRows, "import-rows", "", "lines of each import file, comma-separated (default 10000,100000; --quick 500), e.g. 10000,100000,1000000")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	fs.BoolVar(&traceSQL, "trace", false, "print the SQL statements of one operation of each scenario and its baseline to stderr")
 	if err := fs.Parse(args); err != nil {
@@ -54,6 +56,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		o.Engines = append(o.Engines, store.Engine(e))
 	}
 	o.Scenarios = splitList(scenarios)
+	for _, v := range splitList(importRows) {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			fmt.Fprintf(stderr, "shkola bench: --import-rows: %q is not a positive number\n", v)
+			return errUsage
+		}
+		o.ImportRows = append(o.ImportRows, n)
+	}
 	if traceSQL {
 		o.Trace = stderr
 	}

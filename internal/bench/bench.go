@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -33,6 +34,7 @@ type Options struct {
 	Concurrency int            // clients at once
 	PGAdmin     string         // PostgreSQL server on which fresh databases are made and dropped
 	Quick       bool           // fewer records to set up: the CI smoke run
+	ImportRows  []int          // lines of each import file (default 10,000 and 100,000; --quick 500)
 	Progress    io.Writer      // what is happening, for the impatient (may be nil)
 	// Trace, when set, gets the statements of one operation of each
 	// scenario and of its baseline, sent before measuring.
@@ -97,6 +99,9 @@ type Report struct {
 type Dataset struct {
 	Engine store.Engine
 	Demo   demo.Summary
+	// Idle is the process's memory once the dataset is made and the server
+	// is up, before any scenario runs (after a garbage collection).
+	Idle Memory
 }
 
 // Row is one line of the table: a scenario through the application, or its
@@ -105,7 +110,11 @@ type Row struct {
 	Scenario string
 	Engine   store.Engine
 	Baseline bool
-	M        Measurement
+	// Lines is the size of the file of a bulk scenario (import), whose one
+	// operation is the whole file and whose rate is lines per second; 0
+	// for the others.
+	Lines int
+	M     Measurement
 	// Ratio is the application's operations per second as a share of the
 	// baseline's (0 on baseline rows).
 	Ratio float64
@@ -139,7 +148,8 @@ func runEngine(ctx context.Context, o Options, eng store.Engine, rep *Report) (e
 		}
 	}()
 	fmt.Fprintf(o.Progress, "%s: generated in %s: %s\n", eng, env.Demo.Took.Round(time.Millisecond), env.Demo)
-	rep.Datasets = append(rep.Datasets, Dataset{Engine: eng, Demo: env.Demo})
+	debug.FreeOSMemory()
+	rep.Datasets = append(rep.Datasets, Dataset{Engine: eng, Demo: env.Demo, Idle: ReadMemory()})
 	r := Runner{Concurrency: o.Concurrency, Duration: o.Duration, Warmup: o.Warmup, Counter: env.DB.Queries}
 	for _, sc := range Scenarios() {
 		if !o.wants(sc.Name()) {
@@ -150,6 +160,14 @@ func runEngine(ctx context.Context, o Options, eng store.Engine, rep *Report) (e
 			return fmt.Errorf("%s: setup: %w", sc.Name(), err)
 		}
 		client := env.Client()
+		if b, ok := sc.(bulk); ok {
+			rows, err := measureBulk(ctx, o, env, sc.Name(), b, client)
+			if err != nil {
+				return fmt.Errorf("%s: %w", sc.Name(), err)
+			}
+			rep.Rows = append(rep.Rows, rows...)
+			continue
+		}
 		if o.Trace != nil {
 			if err := trace(ctx, o.Trace, env, sc, client); err != nil {
 				return fmt.Errorf("%s: trace: %w", sc.Name(), err)
@@ -184,6 +202,9 @@ func (r *Report) sort() {
 			return d
 		}
 		if d := engine(a.Engine) - engine(b.Engine); d != 0 {
+			return d
+		}
+		if d := a.Lines - b.Lines; d != 0 {
 			return d
 		}
 		switch {

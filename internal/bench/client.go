@@ -54,3 +54,34 @@ func (c *Client) Expect(ctx context.Context, want int, method, path, token strin
 	}
 	return b, nil
 }
+
+// Upload sends a file as the request body (streamed, not held in memory)
+// and calls any status but want an error.
+func (c *Client) Upload(ctx context.Context, want int, path, token, contentType string, body io.Reader) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, "POST", c.base+path, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Authorization", "Bearer "+token)
+	// An import of a million lines takes minutes: no client timeout
+	// beyond ctx (the server has its own for uploads).
+	long := *c.hc
+	long.Timeout = 0
+	resp, err := long.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != want {
+		if len(b) > 300 {
+			b = b[:300]
+		}
+		return nil, fmt.Errorf("POST %s: %d, want %d: %s", path, resp.StatusCode, want, b)
+	}
+	return b, nil
+}

@@ -42,6 +42,7 @@ type Env struct {
 	AdminToken string
 
 	concurrency int
+	dir         string // the bench's temporary directory (import files)
 	serial      atomic.Int64
 	hc          *http.Client
 	cleanup     []func() error // run in reverse by Close
@@ -61,6 +62,7 @@ func Start(ctx context.Context, eng store.Engine, o Options) (env *Env, err erro
 	if err != nil {
 		return env, err
 	}
+	env.dir = dir
 	env.onClose(func() error { return os.RemoveAll(dir) })
 	dbURL := filepath.Join(dir, "bench.db")
 	if eng == store.Postgres {
@@ -69,7 +71,9 @@ func Start(ctx context.Context, eng store.Engine, o Options) (env *Env, err erro
 		}
 	}
 	cfg := &config.Config{DB: dbURL, DataDir: dir, Listen: "127.0.0.1:0", LogLevel: "info", LogFormat: "json",
-		Demo: true, DemoSize: o.Size, DemoSeed: o.Seed, MaxBody: 1 << 20, ShutdownFor: 5 * time.Second}
+		Demo: true, DemoSize: o.Size, DemoSeed: o.Seed, MaxBody: 1 << 20, ShutdownFor: 5 * time.Second,
+		// Import files of a million lines are about 300 MB.
+		MaxUpload: 1 << 30}
 	if err := cfg.Check(); err != nil {
 		return env, err
 	}
@@ -183,6 +187,10 @@ func (e *Env) Client() *Client { return &Client{base: e.URL, hc: e.hc} }
 // Unique returns a number never returned before on this engine, for
 // identifiers that must not repeat across scenarios (SNILS, logins).
 func (e *Env) Unique() int64 { return e.serial.Add(1) }
+
+// UniqueBlock reserves n consecutive numbers as Unique would and returns
+// the first.
+func (e *Env) UniqueBlock(n int) int64 { return e.serial.Add(int64(n)) - int64(n) + 1 }
 
 // Parallel runs fn(i) for i in [0, n) on the bench's concurrency, for
 // setting up records; it stops at the first error.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -125,4 +126,63 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 	}
 	i := int(float64(len(sorted))*p+0.5) - 1
 	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+// bulk is a scenario whose operation is one file of many lines (the
+// import): it is measured once per size rather than for a duration, the
+// baseline first, so the application writes into the larger tables.
+type bulk interface {
+	Sizes(o Options) []int
+	// prepare writes a file of n lines to the bench's directory.
+	prepare(n int) (file, error)
+	upload(ctx context.Context, c *Client, f file) error
+	raw(ctx context.Context, db *store.DB, f file) error
+}
+
+// measureBulk measures each size of a bulk scenario through the server and
+// as its baseline, on the same lines.
+func measureBulk(ctx context.Context, o Options, env *Env, name string, b bulk, c *Client) ([]Row, error) {
+	var out []Row
+	for _, n := range b.Sizes(o) {
+		fmt.Fprintf(o.Progress, "%s: %s: writing a file of %d lines\n", env.Engine, name, n)
+		f, err := b.prepare(n)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(o.Progress, "%s: %s: %d lines directly in SQL\n", env.Engine, name, n)
+		base, err := measureOnce(env.DB.Queries, n, func() error { return b.raw(ctx, env.DB, f) })
+		if err != nil {
+			return nil, fmt.Errorf("baseline of %d lines: %w", n, err)
+		}
+		fmt.Fprintf(o.Progress, "%s: %s: %d lines through the server\n", env.Engine, name, n)
+		app, err := measureOnce(env.DB.Queries, n, func() error { return b.upload(ctx, c, f) })
+		if err != nil {
+			return nil, fmt.Errorf("%d lines: %w", n, err)
+		}
+		if err := os.Remove(f.path); err != nil {
+			return nil, err
+		}
+		row := Row{Scenario: name, Engine: env.Engine, Lines: n, M: app}
+		if base.OpsPerSec() > 0 {
+			row.Ratio = app.OpsPerSec() / base.OpsPerSec()
+		}
+		out = append(out, row, Row{Scenario: name, Engine: env.Engine, Lines: n, Baseline: true, M: base})
+	}
+	return out, nil
+}
+
+// measureOnce times one run of op over n lines: its rate is lines per
+// second, both percentiles are the whole run, round trips are per line.
+func measureOnce(qc *store.QueryCounter, n int, op func() error) (Measurement, error) {
+	debug.FreeOSMemory()
+	resetPeak := ResetPeakRSS()
+	before := qc.Read()
+	start := time.Now()
+	if err := op(); err != nil {
+		return Measurement{}, err
+	}
+	took := time.Since(start)
+	m := Measurement{Ops: n, Elapsed: took, P50: took, P99: took, Queries: qc.Read().Sub(before), Memory: ReadMemory()}
+	m.Memory.PeakSinceStart = resetPeak != nil
+	return m, nil
 }

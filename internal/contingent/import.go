@@ -164,7 +164,7 @@ func (s *Service) AdmitNew(ctx context.Context, tx *store.Tx, rows []Admission) 
 		}
 		return a.FormOfStudy
 	}
-	if err := store.InsertRows(ctx, tx, "INSERT INTO enrolments (id, person_id, org_id, class_id, kind, form_of_study, level, status, starts_on) VALUES ", 9, len(rows),
+	if err := store.CopyRows(ctx, tx, "enrolments", []string{"id", "person_id", "org_id", "class_id", "kind", "form_of_study", "level", "status", "starts_on"}, len(rows),
 		func(i int, v []any) error {
 			a := rows[i]
 			copy(v, []any{enr[i], a.PersonID, a.OrgID, a.ClassID, "primary", form(a), groups[a.ClassID].Level, Active, a.Date})
@@ -175,15 +175,15 @@ func (s *Service) AdmitNew(ctx context.Context, tx *store.Tx, rows []Admission) 
 		}
 		return err
 	}
-	if err := store.InsertRows(ctx, tx, "INSERT INTO group_members (group_id, person_id, starts_on, created_at) VALUES ", 4, len(rows),
+	if err := store.CopyRows(ctx, tx, "group_members", []string{"group_id", "person_id", "starts_on", "created_at"}, len(rows),
 		func(i int, v []any) error {
 			copy(v, []any{rows[i].ClassID, rows[i].PersonID, rows[i].Date, now})
 			return nil
 		}); err != nil {
 		return err
 	}
-	if err := store.InsertRows(ctx, tx, `INSERT INTO movements (id, person_id, kind, org_id, class_id, enrolment_id, on_date, basis_number, basis_date,
-		author_account, author_login, created_at) VALUES `, 12, len(rows),
+	if err := store.CopyRows(ctx, tx, "movements", []string{"id", "person_id", "kind", "org_id", "class_id", "enrolment_id", "on_date", "basis_number", "basis_date",
+		"author_account", "author_login", "created_at"}, len(rows),
 		func(i int, v []any) error {
 			a := rows[i]
 			copy(v, []any{mov[i], a.PersonID, string(KindAdmission), a.OrgID, a.ClassID, enr[i], a.Date, strings.TrimSpace(a.BasisNumber),

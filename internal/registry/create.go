@@ -22,11 +22,25 @@ func (p *People) Create(ctx context.Context, n NewPerson) (Person, error) {
 	if err := v.Err(); err != nil {
 		return Person{}, err
 	}
-	if err := p.Policy.Check(ctx, a, Resource, "create", access.Target{OrgIDs: []int64{n.OrgID}}); err != nil {
+	// The right to create and the field categories the answer may show are
+	// decided together, before the write (one subtree lookup for all): a
+	// person who does not exist yet has no relationship (guardian, self,
+	// class) to the caller that the created one would have.
+	t := access.Target{OrgIDs: []int64{n.OrgID}}
+	may, err := p.Policy.AllowedAll(ctx, a, t, access.Ask{Resource: Resource, Action: "create"}, access.Ask{Resource: ContactFields, Action: "read"},
+		access.Ask{Resource: IdentityFields, Action: "read"}, access.Ask{Resource: SpecialFields, Action: "read"})
+	if err != nil {
 		return Person{}, err
 	}
+	if !may[0] {
+		// Check records the denial and words it (404 or 403).
+		if err := p.Policy.Check(ctx, a, Resource, "create", t); err != nil {
+			return Person{}, err
+		}
+	}
+	readable := map[string]bool{Resource: true, ContactFields: may[1], IdentityFields: may[2], SpecialFields: may[3]}
 	var id int64
-	err := p.DB.WithTx(ctx, func(tx *store.Tx) error {
+	err = p.DB.WithTx(ctx, func(tx *store.Tx) error {
 		var err error
 		id, err = p.insert(ctx, tx, n)
 		return err
@@ -34,24 +48,16 @@ func (p *People) Create(ctx context.Context, n NewPerson) (Person, error) {
 	if err != nil {
 		return Person{}, err
 	}
-	return p.echo(ctx, a, id, n)
+	return p.echo(ctx, id, n, readable)
 }
 
 // echo answers a create with what was written, the fields limited to the
 // categories the caller may read. Showing a caller the identifiers it has
 // just sent is not a read of stored data, so it is not audited, and it
 // saves reading the row back.
-func (p *People) echo(ctx context.Context, a *identity.Actor, id int64, n NewPerson) (Person, error) {
+func (p *People) echo(ctx context.Context, id int64, n NewPerson, readable map[string]bool) (Person, error) {
 	out := Person{ID: id, OrgID: n.OrgID, LastName: n.LastName, FirstName: n.FirstName, MiddleName: n.MiddleName, BirthDate: n.BirthDate,
-		Sex: n.Sex, Citizenship: n.Citizenship, Version: 1, Readable: map[string]bool{Resource: true}}
-	t := access.Target{OrgIDs: []int64{n.OrgID}, PersonID: id}
-	for _, cat := range []string{ContactFields, IdentityFields, SpecialFields} {
-		ok, err := p.Policy.Allowed(ctx, a, cat, "read", t)
-		if err != nil {
-			return Person{}, err
-		}
-		out.Readable[cat] = ok
-	}
+		Sex: n.Sex, Citizenship: n.Citizenship, Version: 1, Readable: readable}
 	set := func(s string) *string {
 		if s == "" {
 			return nil

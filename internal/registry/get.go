@@ -70,21 +70,27 @@ func (p *People) Get(ctx context.Context, id int64) (Person, error) {
 	if err != nil {
 		return Person{}, err
 	}
-	if err := p.Policy.Check(ctx, a, Resource, "read", s.target()); err != nil {
-		return Person{}, err
-	}
-	return p.reveal(ctx, a, s)
-}
-
-// reveal turns a stored row into what the actor may see.
-func (p *People) reveal(ctx context.Context, a *identity.Actor, s *stored) (Person, error) {
-	out := s.Person
-	out.Readable = map[string]bool{Resource: true}
-	t := s.target()
-	contact, err := p.Policy.Allowed(ctx, a, ContactFields, "read", t)
+	// The record and its field categories are decided together (one
+	// subtree lookup for all of them).
+	may, err := p.Policy.AllowedAll(ctx, a, s.target(), access.Ask{Resource: Resource, Action: "read"}, access.Ask{Resource: ContactFields, Action: "read"},
+		access.Ask{Resource: IdentityFields, Action: "read"}, access.Ask{Resource: SpecialFields, Action: "read"})
 	if err != nil {
 		return Person{}, err
 	}
+	if !may[0] {
+		// Check records the denial and words it.
+		if err := p.Policy.Check(ctx, a, Resource, "read", s.target()); err != nil {
+			return Person{}, err
+		}
+	}
+	return p.reveal(ctx, s, map[string]bool{ContactFields: may[1], IdentityFields: may[2], SpecialFields: may[3]})
+}
+
+// reveal turns a stored row into what the actor may see.
+func (p *People) reveal(ctx context.Context, s *stored, may map[string]bool) (Person, error) {
+	out := s.Person
+	out.Readable = map[string]bool{Resource: true}
+	contact := may[ContactFields]
 	out.Readable[ContactFields] = contact
 	if !contact {
 		out.RegAddress, out.FactAddress, out.Phone, out.Email = nil, nil, nil, nil
@@ -99,16 +105,13 @@ func (p *People) reveal(ctx context.Context, a *identity.Actor, s *stored) (Pers
 		resource string
 		action   audit.Action
 	}{{IdentityFields, audit.ReadIdentity}, {SpecialFields, audit.ReadSpecial}} {
-		ok, err := p.Policy.Allowed(ctx, a, cat.resource, "read", t)
-		if err != nil {
-			return Person{}, err
-		}
-		if !ok {
+		if !may[cat.resource] {
 			continue
 		}
 		out.Readable[cat.resource] = true
 		var docs []Document
 		if cat.resource == IdentityFields {
+			var err error
 			if docs, err = p.documents(ctx, p.DB.Read(), s.ID); err != nil {
 				return Person{}, err
 			}

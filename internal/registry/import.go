@@ -45,21 +45,25 @@ func (m *Match) SameName(n *NewPerson) bool {
 // never matched.
 func (t Trusted) FindExisting(ctx context.Context, q store.Querier, ns []*NewPerson) ([]*Match, error) {
 	out := make([]*Match, len(ns))
+	// A chunk looks up thousands of keys: store.Engine.InList and InPairs
+	// write lookups that stay index lookups on PostgreSQL in any plan and
+	// use bare "?" on SQLite ("$n" costs it the square of their number).
+	eng := t.P.DB.Engine
 	bySNILS := map[string][]int{}
-	var args store.Args
-	var marks []string
+	var idxs []string
 	for i, n := range ns {
 		if n == nil || n.SNILS == "" {
 			continue
 		}
 		idx := t.P.Keys.BlindIndex("snils", n.SNILS)
 		if _, ok := bySNILS[idx]; !ok {
-			marks = append(marks, args.Add(idx))
+			idxs = append(idxs, idx)
 		}
 		bySNILS[idx] = append(bySNILS[idx], i)
 	}
-	if len(marks) > 0 {
-		err := scanMatches(ctx, q, "snils_idx IN ("+strings.Join(marks, ",")+")", args.Values, func(m *Match, idx string) {
+	if len(idxs) > 0 {
+		var args []any
+		err := scanMatches(ctx, q, eng.InList("snils_idx", &args, idxs), args, func(m *Match, idx string) {
 			m.BySNILS = true
 			for _, i := range bySNILS[idx] {
 				c := *m
@@ -72,36 +76,33 @@ func (t Trusted) FindExisting(ctx context.Context, q store.Querier, ns []*NewPer
 	}
 	// By name and birth date: those without a SNILS match. A person with a
 	// SNILS is looked for only among records without one, so common names
-	// do not make every lookup read all their namesakes.
+	// do not make every lookup read all their namesakes. The lookup is by
+	// pairs: a list of names and a list of dates would find every namesake
+	// born on any of the dates, which in a file of common names is most of
+	// the registry, read again for every chunk.
 	type key struct{ name, birth string }
 	for _, withSNILS := range []bool{false, true} {
 		byName := map[key][]int{}
-		args = store.Args{}
-		var names, births []string
-		seenName, seenBirth := map[string]bool{}, map[string]bool{}
+		var keys, births []string
 		for i, n := range ns {
 			if n == nil || out[i] != nil || (n.SNILS != "") != withSNILS {
 				continue
 			}
 			k := key{NameKey(n.LastName, n.FirstName), n.BirthDate}
+			if _, ok := byName[k]; !ok {
+				keys, births = append(keys, k.name), append(births, k.birth)
+			}
 			byName[k] = append(byName[k], i)
-			if !seenName[k.name] {
-				seenName[k.name] = true
-				names = append(names, args.Add(k.name))
-			}
-			if !seenBirth[k.birth] {
-				seenBirth[k.birth] = true
-				births = append(births, args.Add(k.birth))
-			}
 		}
-		if len(names) == 0 {
+		if len(keys) == 0 {
 			continue
 		}
-		cond := "name_key IN (" + strings.Join(names, ",") + ") AND birth_date IN (" + strings.Join(births, ",") + ")"
+		var args []any
+		cond := eng.InPairs("name_key", "birth_date", &args, keys, births)
 		if withSNILS {
 			cond += " AND snils_idx IS NULL"
 		}
-		err := scanMatches(ctx, q, cond, args.Values, func(m *Match, idx string) {
+		err := scanMatches(ctx, q, cond, args, func(m *Match, idx string) {
 			for _, i := range byName[key{m.nameKey, m.BirthDate}] {
 				if prev := out[i]; prev != nil {
 					prev.Ambiguous++
@@ -149,17 +150,15 @@ func (t Trusted) InsertNew(ctx context.Context, tx *store.Tx, ns []NewPerson) ([
 	}
 	now := t.P.now()
 	fields := sealedFields()
-	cols := "id, org_id, last_name, first_name, middle_name, birth_date, sex, citizenship, reg_address, fact_address, phone, email, name_key, created_at, updated_at"
-	per := 15
+	cols := []string{"id", "org_id", "last_name", "first_name", "middle_name", "birth_date", "sex", "citizenship", "reg_address", "fact_address",
+		"phone", "email", "name_key", "created_at", "updated_at"}
 	for _, f := range fields {
-		cols += ", " + f.column()
-		per++
+		cols = append(cols, f.column())
 		if f.unique {
-			cols += ", " + f.name + "_idx"
-			per++
+			cols = append(cols, f.name+"_idx")
 		}
 	}
-	err = store.InsertRows(ctx, tx, "INSERT INTO persons ("+cols+") VALUES ", per, len(ns), func(i int, a []any) error {
+	err = store.CopyRows(ctx, tx, "persons", cols, len(ns), func(i int, a []any) error {
 		n := &ns[i]
 		copy(a, []any{ids[i], n.OrgID, n.LastName, n.FirstName, n.MiddleName, n.BirthDate, n.Sex, n.Citizenship,
 			n.RegAddress, n.FactAddress, n.Phone, n.Email, NameKey(n.LastName, n.FirstName), now, now})
@@ -289,7 +288,7 @@ func (t Trusted) LinkNew(ctx context.Context, tx *store.Tx, ls []NewLink) error 
 	}
 	now := t.P.now()
 	login := identity.From(ctx).Login
-	err = store.InsertRows(ctx, tx, "INSERT INTO guardianships (id, child_id, guardian_id, kind, starts_on, created_at, created_by) VALUES ", 7, len(ls),
+	err = store.CopyRows(ctx, tx, "guardianships", []string{"id", "child_id", "guardian_id", "kind", "starts_on", "created_at", "created_by"}, len(ls),
 		func(i int, a []any) error {
 			l := ls[i]
 			copy(a, []any{ids[i], l.ChildID, l.GuardianID, l.Kind, l.StartsOn, now, login})

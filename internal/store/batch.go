@@ -78,8 +78,7 @@ func (tx *Tx) RecordBatch(ctx context.Context, cs []Change) error {
 		return fmt.Errorf("record changes: counter: %w", err)
 	}
 	first := last - int64(len(cs)) + 1
-	const per = 8
-	return InsertRows(ctx, tx, "INSERT INTO changes (seq, at, entity, entity_id, op, org_id, actor, data) VALUES ", per, len(cs), func(i int, args []any) error {
+	return CopyRows(ctx, tx, "changes", []string{"seq", "at", "entity", "entity_id", "op", "org_id", "actor", "data"}, len(cs), func(i int, args []any) error {
 		c := cs[i]
 		if c.At.IsZero() {
 			c.At = now

@@ -21,6 +21,10 @@ type Querier interface {
 type Tx struct {
 	*sql.Tx
 	Engine Engine
+	// conn is the connection the transaction runs on, for engine fast
+	// paths that need the driver's own connection (CopyRows).
+	conn *sql.Conn
+	qc   *QueryCounter
 	// after runs once the transaction has committed (wake-ups, cache drops).
 	after []func()
 }
@@ -31,11 +35,19 @@ func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
 // WithTx runs fn in a transaction on the writer: it commits when fn returns
 // nil and rolls back otherwise, so a request changes everything or nothing.
 func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	stx, err := db.W.BeginTx(ctx, nil)
+	// The transaction is begun on a connection of its own (taken from the
+	// pool as BeginTx would), so CopyRows can reach the driver's
+	// connection it runs on.
+	conn, err := db.W.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Tx: stx, Engine: db.Engine}
+	defer conn.Close()
+	stx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{Tx: stx, Engine: db.Engine, conn: conn, qc: db.Queries}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = stx.Rollback()
