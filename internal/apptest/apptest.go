@@ -52,7 +52,7 @@ func (b *LogBuffer) String() string {
 // Start runs a server on a fresh database; mutate may adjust the config.
 func Start(t testing.TB, mutate ...func(*config.Config)) *Server {
 	t.Helper()
-	cfg := &config.Config{DB: storetest.URL(t), DataDir: t.TempDir(), Listen: "127.0.0.1:0", LogLevel: "debug", LogFormat: "json",
+	cfg := &config.Config{DB: storetest.Migrated(t, app.Migrations()), DataDir: t.TempDir(), Listen: "127.0.0.1:0", LogLevel: "debug", LogFormat: "json",
 		DemoSize: "small", DemoSeed: 1, Demo: true, MaxBody: 1 << 20, BaseURL: "http://127.0.0.1"}
 	for _, m := range mutate {
 		m(cfg)

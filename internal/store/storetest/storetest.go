@@ -9,7 +9,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -45,27 +44,30 @@ func URL(t testing.TB) string {
 		t.Fatalf("postgres: %v", err)
 	}
 	defer admin.Close()
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "shkola_t_" + hex.EncodeToString(b)
+	name := newName()
 	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
 		// With CI=true a missing PostgreSQL is a failure, never a skip.
 		t.Fatalf("postgres at %s: create database: %v", AdminURL(), err)
 	}
-	t.Cleanup(func() {
-		a, err := sql.Open("pgx", AdminURL())
-		if err != nil {
-			return
-		}
-		defer a.Close()
-		_, _ = a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-	})
-	u, err := url.Parse(AdminURL())
+	t.Cleanup(func() { dropDatabase(name) })
+	return dbURL(t, name)
+}
+
+// newName is a fresh database name.
+func newName() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return "shkola_t_" + hex.EncodeToString(b)
+}
+
+// dropDatabase drops a test's database, whoever is still connected.
+func dropDatabase(name string) {
+	a, err := sql.Open("pgx", AdminURL())
 	if err != nil {
-		t.Fatalf("SHKOLA_TEST_PG: %v", err)
+		return
 	}
-	u.Path = "/" + name
-	return u.String()
+	defer a.Close()
+	_, _ = a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 }
 
 // Open returns a fresh database migrated with sets (the platform set is
@@ -73,14 +75,11 @@ func URL(t testing.TB) string {
 func Open(t testing.TB, sets ...store.MigrationSet) *store.DB {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, URL(t), t.TempDir())
+	all := append([]store.MigrationSet{store.PlatformMigrations()}, sets...)
+	db, err := store.Open(ctx, Migrated(t, all), t.TempDir())
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
-	all := append([]store.MigrationSet{store.PlatformMigrations()}, sets...)
-	if _, err := db.Migrate(ctx, all); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
 	return db
 }
