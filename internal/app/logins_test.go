@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -317,10 +318,20 @@ func pdfText(t *testing.T, pdf []byte) (int, string) {
 	}
 	pages := len(regexp.MustCompile(`/Type /Page\b[^s]`).FindAll(pdf, -1))
 	var text strings.Builder
-	streams := regexp.MustCompile(`(?s)/Filter /FlateDecode[^>]*>>\s*stream\r?\n(.*?)\r?\nendstream`)
+	// A stream is read by its /Length: its compressed bytes may end in a
+	// carriage return, which a pattern up to "endstream" would cut off.
+	streams := regexp.MustCompile(`/Filter /FlateDecode[^>]*?/Length (\d+)[^>]*>>\s*stream\r?\n|/Length (\d+)[^>]*?/Filter /FlateDecode[^>]*>>\s*stream\r?\n`)
 	literal := regexp.MustCompile(`\(((?:\\.|[^\\)])*)\)\s*Tj`)
-	for _, m := range streams.FindAllSubmatch(pdf, -1) {
-		r, err := zlib.NewReader(bytes.NewReader(m[1]))
+	for _, m := range streams.FindAllSubmatchIndex(pdf, -1) {
+		lenAt := m[2]
+		if lenAt < 0 {
+			lenAt = m[4]
+		}
+		n, _ := strconv.Atoi(string(pdf[lenAt : bytes.IndexAny(pdf[lenAt:], " />\n")+lenAt]))
+		if m[1]+n > len(pdf) {
+			t.Fatalf("a stream's length %d runs past the end of the PDF", n)
+		}
+		r, err := zlib.NewReader(bytes.NewReader(pdf[m[1] : m[1]+n]))
 		if err != nil {
 			continue // a font program, not zlib text
 		}
