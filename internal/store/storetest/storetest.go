@@ -77,7 +77,11 @@ func Open(t testing.TB, sets ...store.MigrationSet) *store.DB {
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("close the test database: %v", err)
+		}
+	})
 	all := append([]store.MigrationSet{store.PlatformMigrations()}, sets...)
 	if _, err := db.Migrate(ctx, all); err != nil {
 		t.Fatalf("migrate: %v", err)
