@@ -20,12 +20,18 @@ func localPath(p string) string {
 	if err != nil || p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, `\`) || u.Host != "" || u.Scheme != "" {
 		return "/"
 	}
+	out := u.RequestURI()
 	if u.Fragment != "" {
 		// A link into a page (a notification's lesson in the diary) keeps
 		// its place: browsers follow a fragment in a redirect.
-		return u.RequestURI() + "#" + u.EscapedFragment()
+		out += "#" + u.EscapedFragment()
 	}
-	return u.RequestURI()
+	// Encoding the path again can make "/%2Fevil.example/ " into
+	// "//evil.example/%20", another host: judge what is sent, not what came.
+	if strings.HasPrefix(out, "//") || !strings.HasPrefix(out, "/") {
+		return "/"
+	}
+	return out
 }
 
 // withQuery adds key=value to a local address's query, before any fragment.
