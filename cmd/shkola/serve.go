@@ -136,7 +136,7 @@ func openApp(ctx context.Context, cfg *config.Config, log *slog.Logger) (*app.Ap
 	}
 	a, err := app.New(cfg, log, db)
 	if err != nil {
-		db.Close()
+		_ = db.Close() // the error returned below is the one to report
 		return nil, err
 	}
 	return a, nil

@@ -113,7 +113,7 @@ func (g *Admin) List(ctx context.Context, q string, after int64, limit int) ([]A
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return nil, err
 		}
 		ids = append(ids, id)

@@ -43,7 +43,7 @@ func (w *Web) SessionCookie() string {
 }
 
 func (w *Web) cookie(name, value string, maxAge int) *http.Cookie {
-	return &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true, Secure: w.Secure, SameSite: http.SameSiteLaxMode}
+	return &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true, Secure: w.Secure, SameSite: http.SameSiteLaxMode} // #nosec G124 -- HttpOnly and SameSite=Lax always; Secure follows the base URL's scheme (https in production; plain http only on a local development address, where a browser would drop a Secure cookie)
 }
 
 // SetSession sets the session cookie after login (a new id every time).

@@ -66,12 +66,15 @@ func (h portfolioHandlers) mine(w http.ResponseWriter, r *http.Request) {
 // document) or as multipart/form-data with the JSON in the part
 // "achievement" and the file in the part "document". The JSON is decoded
 // strictly in both cases. The caller closes the returned file.
-func decodeAchievement(r *http.Request) (portfolio.NewAchievement, *portfolio.Upload, io.Closer, error) {
+func decodeAchievement(w http.ResponseWriter, r *http.Request) (portfolio.NewAchievement, *portfolio.Upload, io.Closer, error) {
 	var n portfolio.NewAchievement
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		return n, nil, nil, Decode(r, &n)
 	}
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
+	// LimitBody already caps every body; the cap is repeated here so that
+	// this parse is bounded where it happens: one document and its fields.
+	r.Body = http.MaxBytesReader(w, r.Body, httpx.UploadLimit)
+	if err := r.ParseMultipartForm(1 << 20); err != nil { // #nosec G120 -- r.Body is capped by http.MaxBytesReader just above (and by httpx.LimitBody)
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return n, nil, nil, errs.Field(errs.Invalid, portfolio.DocumentField, "size", "the upload is larger than the limit")
@@ -118,7 +121,7 @@ func (h portfolioHandlers) write(w http.ResponseWriter, r *http.Request,
 		Fail(w, r, err)
 		return
 	}
-	n, doc, closer, err := decodeAchievement(r)
+	n, doc, closer, err := decodeAchievement(w, r)
 	if closer != nil {
 		defer closer.Close()
 	}

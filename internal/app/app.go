@@ -121,7 +121,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.DB,
 	}
 	n, err := db.Migrate(ctx, Migrations())
 	if err != nil {
-		db.Close()
+		_ = db.Close() // the error returned below is the one to report
 		return nil, fmt.Errorf("migrate %s: %w", db.Location, err)
 	}
 	if n > 0 {

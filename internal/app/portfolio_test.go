@@ -506,6 +506,17 @@ func TestPortfolioPages(t *testing.T) {
 	if st != http.StatusSeeOther || hdr.Get("Location") != "/proposals?done=confirmed" {
 		t.Fatalf("confirm by form: %d %v", st, hdr)
 	}
+	// A return address that leads off the site is not followed: the form
+	// comes back to the pupil's portfolio instead.
+	for _, evil := range []string{"https://evil.example/portfolio", "//evil.example/portfolio", "/portfolio\\..\\@evil.example", "/\t/evil.example"} {
+		b.Reset()
+		mw = newMultipart(&b, map[string]string{"csrf": tok, "kind": "olympiad", "title": "Олимпиада по физике", "level": "regional", "result": "winner",
+			"date": recent(1), "back": evil}, "document", "диплом.pdf", testPDF)
+		st, hdr, _ = apptest.Do(t, c, "POST", fmt.Sprintf("%s/persons/%d/portfolio/achievements", w.s.URL, w.pupil15), &b, "Content-Type", mw)
+		if want := fmt.Sprintf("/persons/%d/portfolio?done=proposed#achievements", w.pupil15); st != http.StatusSeeOther || hdr.Get("Location") != want {
+			t.Errorf("back=%q: %d %q, want %q", evil, st, hdr.Get("Location"), want)
+		}
+	}
 	st, _, page = apptest.Do(t, c, "GET", fmt.Sprintf("%s/portfolio?person=%d", w.s.URL, w.pupil15), nil)
 	if st != 200 || !strings.Contains(page, "Признак установлен") || !strings.Contains(page, `href="#a`) {
 		t.Fatalf("gifted on the page: %d %s", st, page)

@@ -49,7 +49,8 @@ func TestFormWithoutTokenIsRefused(t *testing.T) {
 
 func TestPrefsRedirectStaysOnSite(t *testing.T) {
 	s := apptest.Start(t)
-	for _, back := range []string{"https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"} {
+	for _, back := range []string{"https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)",
+		"/\t/evil.example", "https:evil.example", "\\\\evil.example", " //evil.example", "/%2Fevil.example/ "} {
 		_, h, _ := s.PostForm(t, s.Client(), "/", "/prefs", "lang", "en", "back", back)
 		if h.Get("Location") != "/" {
 			t.Errorf("back=%q redirected to %q", back, h.Get("Location"))

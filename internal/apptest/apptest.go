@@ -67,7 +67,11 @@ func Start(t testing.TB, mutate ...func(*config.Config)) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("close the test database: %v", err)
+		}
+	})
 	a, err := app.New(cfg, log, db)
 	if err != nil {
 		t.Fatal(err)

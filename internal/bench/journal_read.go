@@ -52,7 +52,7 @@ func (s *journalRead) Baseline(ctx context.Context, db *store.DB, _ int) error {
 	n := 0
 	for rows.Next() {
 		if _, err := schedule.ScanLesson(rows); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return err
 		}
 		n++
@@ -69,7 +69,7 @@ func (s *journalRead) Baseline(ctx context.Context, db *store.DB, _ int) error {
 		var id int64
 		var a, b, c, d, e string
 		if err := rows.Scan(&id, &a, &b, &c, &d, &e); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return err
 		}
 	}

@@ -175,11 +175,11 @@ func (b *Browser) Screenshot(name string) string {
 	dir := os.Getenv("SHKOLA_SCREENSHOTS")
 	if dir == "" {
 		dir = b.T.TempDir()
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+	} else if err := os.MkdirAll(dir, 0o750); err != nil { // #nosec G703 -- the developer's own $SHKOLA_SCREENSHOTS directory
 		b.T.Fatal(err)
 	}
 	p := filepath.Join(dir, name+".png")
-	if err := os.WriteFile(p, png, 0o644); err != nil {
+	if err := os.WriteFile(p, png, 0o600); err != nil { // #nosec G703 -- the developer's own $SHKOLA_SCREENSHOTS directory and a test-chosen name
 		b.T.Fatal(err)
 	}
 	return p

@@ -66,7 +66,7 @@ func axeSource(t testing.TB) string {
 			unavailable(t, "axe-core could not be installed: %v", err)
 		}
 	}
-	b, err := os.ReadFile(js)
+	b, err := os.ReadFile(js) // #nosec G304 -- the test tool's own node_modules directory in this repository
 	if err != nil {
 		unavailable(t, "axe-core: %v", err)
 	}
@@ -75,7 +75,7 @@ func axeSource(t testing.TB) string {
 
 // lockedAxeVersion is the axe-core version package-lock.json pins.
 func lockedAxeVersion(dir string) (string, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "package-lock.json"))
+	b, err := os.ReadFile(filepath.Join(dir, "package-lock.json")) // #nosec G304 -- the test tool's own directory in this repository
 	if err != nil {
 		return "", err
 	}
@@ -96,7 +96,7 @@ func lockedAxeVersion(dir string) (string, error) {
 
 // installedAxeVersion is the version in node_modules, or "" if none.
 func installedAxeVersion(dir string) string {
-	b, err := os.ReadFile(filepath.Join(dir, "node_modules", "axe-core", "package.json"))
+	b, err := os.ReadFile(filepath.Join(dir, "node_modules", "axe-core", "package.json")) // #nosec G304 -- the test tool's own node_modules directory in this repository
 	if err != nil {
 		return ""
 	}
@@ -122,11 +122,11 @@ func npmCI(dir, want string) error {
 	}
 	defer os.RemoveAll(tmp)
 	for _, f := range []string{"package.json", "package-lock.json"} {
-		b, err := os.ReadFile(filepath.Join(dir, f))
+		b, err := os.ReadFile(filepath.Join(dir, f)) // #nosec G304 -- the test tool's own directory in this repository
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(tmp, f), b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(tmp, f), b, 0o600); err != nil { // #nosec G703 -- a temporary directory the test tool just made
 			return err
 		}
 	}

@@ -29,7 +29,7 @@ func chromiumPath(t testing.TB) string {
 	if p == "" {
 		p = DefaultChromium
 	}
-	if fi, err := os.Stat(p); err != nil || fi.IsDir() {
+	if fi, err := os.Stat(p); err != nil || fi.IsDir() { // #nosec G703 -- the developer's own $SHKOLA_CHROMIUM path
 		unavailable(t, "headless Chromium not found at %s: install it (Debian: apt-get install chromium chromium-driver) or set SHKOLA_CHROMIUM to its path", p)
 	}
 	return p

@@ -28,7 +28,7 @@ func CurrentClasses(ctx context.Context, q store.Querier, orgID int64) (map[stri
 	for rows.Next() {
 		g, err := scanGroup(rows)
 		if err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return nil, "", err
 		}
 		out[g.Name] = g

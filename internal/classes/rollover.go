@@ -279,7 +279,7 @@ func (s *Service) promote(ctx context.Context, tx *store.Tx, c Group, next calen
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return Promotion{}, err
 		}
 		pupils = append(pupils, id)
@@ -320,7 +320,7 @@ func (s *Service) closeGroup(ctx context.Context, tx *store.Tx, g Group, status,
 	for rows.Next() {
 		var m member
 		if err := rows.Scan(&m.id, &m.person); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return err
 		}
 		ms = append(ms, m)

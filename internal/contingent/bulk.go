@@ -121,7 +121,7 @@ func (s *Service) GraduateClass(ctx context.Context, tx *store.Tx, classID int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return err
 		}
 		members = append(members, id)

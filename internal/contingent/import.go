@@ -87,7 +87,7 @@ func States(ctx context.Context, q store.Querier, ids []int64) (map[int64]State,
 		var id int64
 		var st State
 		if err := rows.Scan(&id, &st.EnrolledAt, &st.EnrolledName, &st.Since); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return nil, err
 		}
 		st.History = true
@@ -103,7 +103,7 @@ func States(ctx context.Context, q store.Querier, ids []int64) (map[int64]State,
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return nil, err
 		}
 		st := out[id]

@@ -237,7 +237,7 @@ func leaveClass(ctx context.Context, tx *store.Tx, classID, personID int64, on s
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return err
 		}
 		ids = append(ids, id)

@@ -9,7 +9,7 @@ import (
 
 // DemoPassword is the password of every demo account. The demo is for
 // trying the system on one's own machine; it is printed at start.
-const DemoPassword = "shkola-demo-2026"
+const DemoPassword = "shkola-demo-2026" // #nosec G101 -- the demo region's published password (README); it exists only in demo databases
 
 // genAccounts makes one account per role people will want to try, printed
 // by `serve --demo`.

@@ -79,7 +79,7 @@ func heldLessons(ctx context.Context, g *Gen, tx *store.Tx, orgID int64) error {
 	for rows.Next() {
 		var r row
 		if err := rows.Scan(&r.id, &r.group, &r.subject, &r.date); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return err
 		}
 		all = append(all, r)

@@ -45,7 +45,7 @@ func genPeople(ctx context.Context, g *Gen, tx *store.Tx) error {
 	for rows.Next() {
 		var c class
 		if err := rows.Scan(&c.id, &c.org, &c.parallel, &c.capa, &c.name); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return err
 		}
 		all = append(all, c)

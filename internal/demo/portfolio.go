@@ -36,7 +36,7 @@ func genPortfolio(ctx context.Context, g *Gen, tx *store.Tx) error {
 	for rows.Next() {
 		var p pupil
 		if err := rows.Scan(&p.id, &p.parallel); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return err
 		}
 		all = append(all, p)

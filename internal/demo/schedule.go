@@ -201,7 +201,7 @@ func genSchedule(ctx context.Context, g *Gen, tx *store.Tx) error {
 		for rows.Next() {
 			var c demoClass
 			if err := rows.Scan(&c.id, &c.parallel); err != nil {
-				rows.Close()
+				_ = rows.Close() // the error returned below is the one to report
 				return err
 			}
 			cls = append(cls, c)
@@ -240,7 +240,7 @@ func schoolTimetable(ctx context.Context, g *Gen, tx *store.Tx, svc *schedule.Se
 		var gid, t int64
 		var s string
 		if err := rows.Scan(&gid, &s, &t); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return err
 		}
 		k := [2]string{strconv.FormatInt(gid, 10), s}
@@ -258,7 +258,7 @@ func schoolTimetable(ctx context.Context, g *Gen, tx *store.Tx, svc *schedule.Se
 		var s string
 		var p int64
 		if err := rows.Scan(&s, &p); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return err
 		}
 		tg.qualified[s] = append(tg.qualified[s], p)

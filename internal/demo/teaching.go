@@ -46,7 +46,7 @@ func genTeaching(ctx context.Context, g *Gen, tx *store.Tx) error {
 			var subj string
 			var p int64
 			if err := rows.Scan(&subj, &p); err != nil {
-				rows.Close()
+				_ = rows.Close() // the error returned below is the one to report
 				return err
 			}
 			bySubject[subj] = append(bySubject[subj], p)

@@ -38,7 +38,7 @@ func (g *Guard) HomeworkFile(ctx context.Context, pupil, hw, file int64) (filest
 	for rows.Next() {
 		var r row
 		if err := r.scan(rows); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return filestore.File{}, nil, err
 		}
 		if !h.take(&r) && r.t == "x" {

@@ -147,7 +147,7 @@ func (g *Guard) Period(ctx context.Context, pupil, periodID int64, lang string) 
 	for rows.Next() {
 		var r row
 		if err := r.scan(rows); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return PeriodView{}, err
 		}
 		h.take(&r)

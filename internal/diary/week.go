@@ -246,7 +246,7 @@ func (g *Guard) Week(ctx context.Context, pupil int64, date, lang string) (Week,
 	for rows.Next() {
 		var r row
 		if err := r.scan(rows); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return Week{}, err
 		}
 		if !h.take(&r) {

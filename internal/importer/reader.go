@@ -58,13 +58,13 @@ func openFile(path, format string) ([]string, rowReader, error) {
 	if format == XLSX {
 		return openXLSX(path)
 	}
-	f, err := os.Open(path)
+	f, err := os.Open(path) // #nosec G304 -- the server's own spool file (os.CreateTemp in spool), never a name from the request
 	if err != nil {
 		return nil, nil, err
 	}
 	header, rr, err := newCSVReader(f)
 	if err != nil {
-		f.Close()
+		_ = f.Close() // the error returned below is the one to report
 		return nil, nil, err
 	}
 	return header, &closing{rr, f}, nil
@@ -189,22 +189,22 @@ func openXLSX(path string) ([]string, rowReader, error) {
 	}
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		f.Close()
+		_ = f.Close() // the error returned below is the one to report
 		return nil, nil, &fileError{0, "xlsx", "the workbook has no sheet"}
 	}
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
-		f.Close()
+		_ = f.Close() // the error returned below is the one to report
 		return nil, nil, &fileError{0, "xlsx", "the first sheet cannot be read"}
 	}
 	x := &xlsxReader{f: f, rows: rows}
 	_, header, err := x.Next()
 	if errors.Is(err, io.EOF) {
-		x.Close()
+		_ = x.Close() // the error returned below is the one to report
 		return nil, nil, &fileError{1, "header", "the first sheet is empty: its first row names the columns"}
 	}
 	if err != nil {
-		x.Close()
+		_ = x.Close() // the error returned below is the one to report
 		return nil, nil, err
 	}
 	x.n = len(header)

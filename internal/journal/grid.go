@@ -162,7 +162,7 @@ func (s *Service) fillGrid(ctx context.Context, q store.Querier, out *Grid) erro
 	for rows.Next() {
 		l, err := schedule.ScanLesson(rows)
 		if err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return err
 		}
 		col[l.ID] = len(out.Lessons)
@@ -187,7 +187,7 @@ func (s *Service) fillGrid(ctx context.Context, q store.Querier, out *Grid) erro
 		var pu Pupil
 		var sp span
 		if err := rows.Scan(&pu.PersonID, &pu.LastName, &pu.FirstName, &pu.MiddleName, &sp.from, &sp.to); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return err
 		}
 		if _, ok := rowOf[pu.PersonID]; !ok {
@@ -222,7 +222,7 @@ func (s *Service) fillGrid(ctx context.Context, q store.Querier, out *Grid) erro
 		var score sql.NullFloat64
 		var n int
 		if err := rows.Scan(&kind, &id, &lesson, &person, &value, &score, &code, &n, &comment, &version); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return err
 		}
 		ri, ok := rowOf[person]
@@ -320,7 +320,7 @@ func (g *Guard) Subjects(ctx context.Context, groupID int64) ([]string, error) {
 	for rows.Next() {
 		var s string
 		if err := rows.Scan(&s); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return nil, err
 		}
 		all = append(all, s)

@@ -96,7 +96,7 @@ func (s *Service) roster(ctx context.Context, q store.Querier, classID int64, no
 		var acc sql.NullInt64
 		var active, disabled int
 		if err := rows.Scan(&m.PersonID, &last, &first, &middle, &born, &acc, &m.Login, &active, &disabled); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return nil, err
 		}
 		age := ageOn(born, now)

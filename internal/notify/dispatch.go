@@ -185,7 +185,7 @@ func (s *Service) webhooks(ctx context.Context, tx *store.Tx, c store.Change, b 
 			var ep endpointRef
 			var kinds string
 			if err := rows.Scan(&ep.id, &kinds); err != nil {
-				rows.Close()
+				_ = rows.Close() // the error returned below is the one to report
 				return err
 			}
 			ep.kinds = splitKinds(kinds)

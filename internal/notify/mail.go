@@ -68,7 +68,7 @@ func (s *SMTP) Send(ctx context.Context, m Mail) error {
 	}
 	c, err := smtp.NewClient(conn, s.Host)
 	if err != nil {
-		conn.Close()
+		_ = conn.Close() // the error returned below is the one to report
 		return err
 	}
 	defer c.Close()

@@ -49,7 +49,7 @@ func (s *Service) NewBatch(ctx context.Context, tx *store.Tx) (*Batch, error) {
 		SELECT ancestor_id, CAST($1 AS BIGINT), depth + 1 FROM org_tree WHERE descendant_id = $2`)
 	b.hist = prep(`INSERT INTO org_history (org_id, version, changed_at, changed_by, changes) VALUES ($1, $2, $3, $4, $5)`)
 	if err != nil {
-		b.Close()
+		_ = b.Close() // the error returned below is the one to report
 		return nil, fmt.Errorf("prepare organisation batch: %w", err)
 	}
 	return b, nil

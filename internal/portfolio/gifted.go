@@ -78,7 +78,7 @@ func (s *Service) RecomputeTx(ctx context.Context, tx *store.Tx, personID, orgID
 		var f Facts
 		var on string
 		if err := rows.Scan(&id, &f.Kind, &f.Subject, &f.Level, &f.Result, &on); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return g, err
 		}
 		f.On, _ = time.Parse(dateLayout, on)
@@ -147,7 +147,7 @@ func (s *Service) RecomputeAll(ctx context.Context, force bool) (int, error) {
 		for rows.Next() {
 			var p pupil
 			if err := rows.Scan(&p.id, &p.org); err != nil {
-				rows.Close()
+				_ = rows.Close() // the error returned below is the one to report
 				return done, err
 			}
 			list = append(list, p)

@@ -89,7 +89,7 @@ func (g *Guard) Mine(ctx context.Context) ([]Summary, error) {
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return nil, err
 		}
 		ids = append(ids, id)

@@ -274,7 +274,7 @@ func (p *People) links(ctx context.Context, cond string, arg int64) ([]Guardians
 		if err := rows.Scan(&r.ID, &r.ChildID, &r.Kind, &r.StartsOn, &r.EndsOn, &r.doc,
 			&r.Guardian.ID, &r.Guardian.OrgID, &r.Guardian.LastName, &r.Guardian.FirstName, &r.Guardian.MiddleName, &r.Guardian.BirthDate, &r.Guardian.Sex, &r.Phone, &r.Email,
 			&r.Child.ID, &r.Child.OrgID, &r.Child.LastName, &r.Child.FirstName, &r.Child.MiddleName, &r.Child.BirthDate, &r.Child.Sex); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return nil, err
 		}
 		all = append(all, r)

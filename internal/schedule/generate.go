@@ -165,7 +165,7 @@ func (s *Service) GenerateTx(ctx context.Context, tx *store.Tx, f GenerateFilter
 		var planned sql.NullString
 		var hw int
 		if err := rows.Scan(&m.id, &m.groupID, &m.teacherID, &m.room, &m.date, &m.slot, &m.status, &entryID, &planned, &m.adjusted, &m.topic, &hw); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return out, err
 		}
 		m.written = m.topic != "" || hw > 0
@@ -381,7 +381,7 @@ func insertLessons(ctx context.Context, tx *store.Tx, ls []Lesson, now time.Time
 			var id, e int64
 			var d string
 			if err := rows.Scan(&id, &e, &d); err != nil {
-				rows.Close()
+				_ = rows.Close() // the error returned below is the one to report
 				return nil, err
 			}
 			got[planKey{e, d}] = id

@@ -307,7 +307,7 @@ func (s *Service) Coverage(ctx context.Context, f CoverageFilter) ([]CoverageRow
 		var period sql.NullInt64
 		var hours int
 		if err := plan.Scan(&id, &name, &subj, &period, &hours); err != nil {
-			plan.Close()
+			_ = plan.Close() // the error returned below is the one to report
 			return nil, err
 		}
 		names[id] = name
@@ -341,7 +341,7 @@ func (s *Service) Coverage(ctx context.Context, f CoverageFilter) ([]CoverageRow
 		var id int64
 		var name, subj, last, first, middle string
 		if err := as.Scan(&id, &name, &subj, &last, &first, &middle); err != nil {
-			as.Close()
+			_ = as.Close() // the error returned below is the one to report
 			return nil, err
 		}
 		r := get(id, name, subj)
@@ -366,7 +366,7 @@ func (s *Service) Coverage(ctx context.Context, f CoverageFilter) ([]CoverageRow
 		var name, subj, gname string
 		var n int
 		if err := te.Scan(&id, &name, &subj, &gid, &gname, &n); err != nil {
-			te.Close()
+			_ = te.Close() // the error returned below is the one to report
 			return nil, err
 		}
 		r := get(id, name, subj)

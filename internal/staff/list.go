@@ -136,7 +136,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Member, error) {
 	for rows.Next() {
 		var m Member
 		if err := rows.Scan(&m.PersonID, &m.LastName, &m.FirstName, &m.MiddleName); err != nil {
-			rows.Close()
+			_ = rows.Close() // the error returned below is the one to report
 			return nil, err
 		}
 		index[m.PersonID] = len(out)

@@ -94,7 +94,7 @@ func (db *DB) Migrate(ctx context.Context, sets []MigrationSet) (int, error) {
 		for rows.Next() {
 			var v int
 			if err := rows.Scan(&v); err != nil {
-				rows.Close()
+				_ = rows.Close() // the error returned below is the one to report
 				return applied, err
 			}
 			done[v] = true

@@ -62,17 +62,17 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	w.SetMaxOpenConns(1) // one writer: SQLite serialises writes anyway
 	w.SetConnMaxIdleTime(0)
 	if err := w.PingContext(ctx); err != nil {
-		w.Close()
+		_ = w.Close() // the error returned below is the one to report
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
 	// The file and WAL exist once the writer has connected; readers follow.
 	if _, err := w.ExecContext(ctx, "PRAGMA journal_mode=WAL"); err != nil {
-		w.Close()
+		_ = w.Close() // the error returned below is the one to report
 		return nil, fmt.Errorf("sqlite %s: enable WAL: %w", path, err)
 	}
 	r, err := openCounted("sqlite", sqliteDSN(path, true), qc)
 	if err != nil {
-		w.Close()
+		_ = w.Close() // the error returned below is the one to report
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(max(4, 2*runtime.NumCPU()))
@@ -93,7 +93,7 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
-		db.Close()
+		_ = db.Close() // the error returned below is the one to report
 		return nil, fmt.Errorf("postgres %s is unreachable: %w", loc, err)
 	}
 	return &DB{Engine: Postgres, W: db, R: db, Location: loc, Queries: qc}, nil

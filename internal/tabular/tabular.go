@@ -70,13 +70,32 @@ func (c *csvWriter) Close() error {
 
 func defuse(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		// Negative numbers and dates are not formulas; leave them readable.
-		if s[0] == '-' && len(s) > 1 && s[1] >= '0' && s[1] <= '9' {
+		// A negative number is not a formula; leave it readable. Only a
+		// whole number: "-2+3+cmd|..." starts like one and is a formula.
+		if negativeNumber(s) {
 			return s
 		}
 		return "'" + s
 	}
 	return s
+}
+
+// negativeNumber reports whether s is "-" and digits, with at most one
+// decimal point or comma between digits.
+func negativeNumber(s string) bool {
+	whole, frac, dot := strings.Cut(s[1:], ".")
+	if !dot {
+		whole, frac, dot = strings.Cut(s[1:], ",")
+	}
+	digits := func(d string) bool {
+		for _, c := range d {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		return d != ""
+	}
+	return s[0] == '-' && digits(whole) && (!dot || digits(frac))
 }
 
 type xlsxWriter struct {

@@ -391,7 +391,7 @@ func (h contingentPages) decide(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case err == nil:
-		http.Redirect(w, r, "/orgs/"+strconv.FormatInt(orgID, 10)+"/transfers?done="+r.PathValue("op"), http.StatusSeeOther)
+		seeOther(w, r, "/orgs/"+strconv.FormatInt(orgID, 10)+"/transfers?done="+url.QueryEscape(r.PathValue("op")))
 	case errs.CodeOf(err) == errs.Invalid || errs.CodeOf(err) == errs.Conflict:
 		f.fail(t, err, fields...)
 		h.showTransfers(w, r, httpStatus(err), tid, f)

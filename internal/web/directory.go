@@ -242,7 +242,7 @@ func (h directoryPages) importFile(w http.ResponseWriter, r *http.Request) {
 	var data string
 	if file, _, err := r.FormFile("file"); err == nil {
 		b, err := io.ReadAll(io.LimitReader(file, directory.MaxImportBytes+1))
-		file.Close()
+		_ = file.Close() // read-only: the read error below is the one to report
 		if err != nil {
 			h.fail(w, r, err)
 			return

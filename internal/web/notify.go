@@ -104,7 +104,7 @@ func (h notifyPages) read(w http.ResponseWriter, r *http.Request) {
 	}
 	// "Open" marks read and follows the notification's link.
 	if r.PostFormValue("open") == "1" {
-		http.Redirect(w, r, localPath(n.Link), http.StatusSeeOther)
+		seeOther(w, r, n.Link)
 		return
 	}
 	http.Redirect(w, r, "/notifications", http.StatusSeeOther)

@@ -240,20 +240,15 @@ func (h portfolioPages) mine(w http.ResponseWriter, r *http.Request) {
 // back is where a form returns: the page it came from when that is a
 // portfolio page of this site, else the pupil's portfolio.
 func back(r *http.Request, personID int64) string {
-	b := r.PostFormValue("back")
+	b, _, _ := strings.Cut(localPath(r.PostFormValue("back")), "#")
 	if strings.HasPrefix(b, "/portfolio") || strings.HasPrefix(b, "/persons/") || strings.HasPrefix(b, "/proposals") {
-		if !strings.Contains(b, "//") && !strings.ContainsAny(b, "\\\r\n") {
-			return b
-		}
+		return b
 	}
 	return "/persons/" + strconv.FormatInt(personID, 10) + "/portfolio"
 }
 
 func withDone(path, done string) string {
-	if strings.Contains(path, "?") {
-		return path + "&done=" + done
-	}
-	return path + "?done=" + done
+	return withQuery(path, "done", done)
 }
 
 // addAchievement enters an achievement (staff) or proposes one (the pupil
@@ -297,7 +292,7 @@ func (h portfolioPages) addAchievement(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, httpStatus(err), id, &portfolioData{Ach: f, Back: back(r, id)})
 		return
 	}
-	http.Redirect(w, r, withDone(back(r, id), done)+"#achievements", http.StatusSeeOther)
+	seeOther(w, r, withDone(back(r, id), done)+"#achievements")
 }
 
 func (h portfolioPages) review(w http.ResponseWriter, r *http.Request) {
@@ -332,7 +327,7 @@ func (h portfolioPages) review(w http.ResponseWriter, r *http.Request) {
 	if rv.Decision == "reject" {
 		done = "rejected"
 	}
-	http.Redirect(w, r, withDone(back(r, a.PersonID), done), http.StatusSeeOther)
+	seeOther(w, r, withDone(back(r, a.PersonID), done))
 }
 
 func (h portfolioPages) deleteAchievement(w http.ResponseWriter, r *http.Request) {
@@ -349,7 +344,7 @@ func (h portfolioPages) deleteAchievement(w http.ResponseWriter, r *http.Request
 		h.failAction(w, r, err)
 		return
 	}
-	http.Redirect(w, r, withDone(back(r, a.PersonID), "deleted"), http.StatusSeeOther)
+	seeOther(w, r, withDone(back(r, a.PersonID), "deleted"))
 }
 
 // failAction answers a refused button press (no form to show it beside).
@@ -403,7 +398,7 @@ func (h portfolioPages) addExam(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, httpStatus(err), id, &portfolioData{Exam: f, Back: back(r, id)})
 		return
 	}
-	http.Redirect(w, r, withDone(back(r, id), "exam")+"#exams", http.StatusSeeOther)
+	seeOther(w, r, withDone(back(r, id), "exam")+"#exams")
 }
 
 func (h portfolioPages) deleteExam(w http.ResponseWriter, r *http.Request) {
@@ -420,7 +415,7 @@ func (h portfolioPages) deleteExam(w http.ResponseWriter, r *http.Request) {
 		h.failAction(w, r, err)
 		return
 	}
-	http.Redirect(w, r, withDone(back(r, e.PersonID), "deleted")+"#exams", http.StatusSeeOther)
+	seeOther(w, r, withDone(back(r, e.PersonID), "deleted")+"#exams")
 }
 
 func (h portfolioPages) setCertificate(w http.ResponseWriter, r *http.Request) {
@@ -442,7 +437,7 @@ func (h portfolioPages) setCertificate(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, httpStatus(err), id, &portfolioData{Cert: f, Back: back(r, id)})
 		return
 	}
-	http.Redirect(w, r, withDone(back(r, id), "certificate")+"#certificates", http.StatusSeeOther)
+	seeOther(w, r, withDone(back(r, id), "certificate")+"#certificates")
 }
 
 type proposalsData struct {

@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 )
 
@@ -16,7 +14,7 @@ func (s *Site) SetPrefs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	set := func(name, value string) {
-		http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: int((365 * 24 * time.Hour).Seconds()),
+		http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: int((365 * 24 * time.Hour).Seconds()), // #nosec G124 -- HttpOnly and SameSite=Lax always; Secure follows the base URL's scheme as the session cookie does; the value is only a language or "1"/"0"
 			HttpOnly: true, Secure: s.Secure, SameSite: http.SameSiteLaxMode})
 	}
 	if l := r.PostForm.Get("lang"); Supported(l) {
@@ -28,20 +26,5 @@ func (s *Site) SetPrefs(w http.ResponseWriter, r *http.Request) {
 	case "0":
 		set("lv", "0")
 	}
-	http.Redirect(w, r, localPath(r.PostForm.Get("back")), http.StatusSeeOther)
-}
-
-// localPath keeps a return address on this site: anything that could lead
-// elsewhere (a scheme, a host, //, a backslash) becomes "/".
-func localPath(p string) string {
-	u, err := url.Parse(p)
-	if err != nil || p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, `\`) || u.Host != "" || u.Scheme != "" {
-		return "/"
-	}
-	if u.Fragment != "" {
-		// A link into a page (a notification's lesson in the diary) keeps
-		// its place: browsers follow a fragment in a redirect.
-		return u.RequestURI() + "#" + u.EscapedFragment()
-	}
-	return u.RequestURI()
+	seeOther(w, r, r.PostForm.Get("back"))
 }

@@ -80,6 +80,10 @@ func Open(t testing.TB, sets ...store.MigrationSet) *store.DB {
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("close the test database: %v", err)
+		}
+	})
 	return db
 }
