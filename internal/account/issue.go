@@ -50,7 +50,7 @@ func (s *Service) IssueTx(ctx context.Context, tx *store.Tx, login string, perso
 		return Issued{}, err
 	}
 	org := g.OrgID
-	if _, err := tx.Record(ctx, store.Change{At: s.now(), Entity: Resource, EntityID: strconv.FormatInt(id, 10), Op: store.OpCreate,
+	if err := tx.Record(ctx, store.Change{At: s.now(), Entity: Resource, EntityID: strconv.FormatInt(id, 10), Op: store.OpCreate,
 		OrgID: &org, Actor: identity.From(ctx).Login}); err != nil {
 		return Issued{}, err
 	}

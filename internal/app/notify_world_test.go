@@ -161,22 +161,20 @@ func newFamily(t *testing.T) *family {
 
 // record writes a change the way the journal does: tx.Record in the
 // writing transaction, ids and codes only.
-func (f *family) record(t *testing.T, entity, op string, orgID int64, data map[string]any) int64 {
+func (f *family) record(t *testing.T, entity, op string, orgID int64, data map[string]any) {
 	t.Helper()
 	f.seq++
 	js, err := json.Marshal(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var seq int64
 	err = f.s.App.DB.WithTx(context.Background(), func(tx *store.Tx) error {
-		seq, err = tx.Record(context.Background(), store.Change{Entity: entity, EntityID: strconv.Itoa(1000 + f.seq), Op: op, OrgID: &orgID, Actor: "journal", Data: js})
+		err = tx.Record(context.Background(), store.Change{Entity: entity, EntityID: strconv.Itoa(1000 + f.seq), Op: op, OrgID: &orgID, Actor: "journal", Data: js})
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return seq
 }
 
 // dispatch runs the dispatcher until the log is consumed.
@@ -343,7 +341,7 @@ func notifyHiddenPupil(t *testing.T, s *apptest.Server, school, pupil int64) {
 	}
 	for i := range 6 {
 		err := s.App.DB.WithTx(ctx, func(tx *store.Tx) error {
-			_, err := tx.Record(ctx, store.Change{Entity: "mark", EntityID: strconv.Itoa(i + 1), Op: "create", OrgID: &school,
+			err := tx.Record(ctx, store.Change{Entity: "mark", EntityID: strconv.Itoa(i + 1), Op: "create", OrgID: &school,
 				Data: json.RawMessage(fmt.Sprintf(`{"person_id":%d,"lesson_id":%d,"group_id":0,"subject":"math"}`, pupil, i+1))})
 			return err
 		})

@@ -44,31 +44,65 @@ func New(db *store.DB, signer *Signer, now func() time.Time) *Log {
 // both commit or neither. Actor and origin come from identity.From(ctx). Any
 // error must make the caller roll back: no change is made unaudited.
 //
-// Appending locks the head of the chain until tx ends, so every audited
-// write is serialised; append last, just before commit, to keep that short.
+// The entry is checked now and chained just before COMMIT, with the other
+// entries of the transaction: chaining locks the head row until the
+// transaction ends, serialising every audited write, so it is done last
+// (store.Tx.BeforeCommit) to keep that lock short.
 func (l *Log) Append(ctx context.Context, tx *store.Tx, e Entry) error {
 	r, err := l.record(ctx, e)
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	// Taking the next number and the previous hash in one UPDATE locks the
-	// head row, so concurrent appenders queue here and the chain never forks.
-	if err := tx.QueryRowContext(ctx, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").
-		Scan(&r.Seq, &r.PrevHash); err != nil {
+	key := pendingKey{l}
+	p, _ := tx.Value(key).(*pending)
+	if p == nil {
+		p = &pending{}
+		tx.SetValue(key, p)
+		tx.BeforeCommit(func(ctx context.Context) error { return l.chain(ctx, tx, p.records) })
+	}
+	p.records = append(p.records, r)
+	return nil
+}
+
+// pending holds a transaction's entries until they are chained.
+type pending struct{ records []Record }
+
+type pendingKey struct{ l *Log }
+
+// chain numbers rs after the head, links each to the one before and
+// writes them: three statements however many entries.
+func (l *Log) chain(ctx context.Context, tx *store.Tx, rs []Record) error {
+	// Taking the numbers and the previous hash in one UPDATE locks the
+	// head row, so concurrent writers queue here and the chain never forks.
+	var last int64
+	var prev string
+	if err := tx.QueryRowContext(ctx, "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash", len(rs)).
+		Scan(&last, &prev); err != nil {
 		return fmt.Errorf("audit: head: %w", err)
 	}
-	r.Hash = r.ComputeHash()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (`+columns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
-		r.values()...); err != nil {
-		return fmt.Errorf("audit: entry %d: %w", r.Seq, err)
+	first := last - int64(len(rs)) + 1
+	for i := range rs {
+		rs[i].Seq, rs[i].PrevHash = first+int64(i), prev
+		rs[i].Hash = rs[i].ComputeHash()
+		prev = rs[i].Hash
 	}
-	if _, err := tx.ExecContext(ctx, "UPDATE audit_head SET hash = $1 WHERE id = 1", r.Hash); err != nil {
+	if err := store.InsertRows(ctx, tx, "INSERT INTO audit_log ("+columns+") VALUES ", columnCount, len(rs), func(i int, args []any) error {
+		copy(args, rs[i].values())
+		return nil
+	}); err != nil {
+		return fmt.Errorf("audit: entries %d-%d: %w", first, last, err)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE audit_head SET hash = $1 WHERE id = 1", prev); err != nil {
 		return fmt.Errorf("audit: head: %w", err)
 	}
-	if l.signer != nil && l.CheckpointEvery > 0 && r.Seq%l.CheckpointEvery == 0 {
-		if _, err := l.insertCheckpoint(ctx, tx, r.Seq, r.Hash); err != nil {
-			return err
+	if l.signer == nil || l.CheckpointEvery <= 0 {
+		return nil
+	}
+	for _, r := range rs {
+		if r.Seq%l.CheckpointEvery == 0 {
+			if _, err := l.insertCheckpoint(ctx, tx, r.Seq, r.Hash); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -280,5 +281,68 @@ func BenchmarkAppend(b *testing.B) {
 		if err := l.Write(ctx, e); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The entries of one transaction are chained together at its end, in the
+// order appended, and a checkpoint that falls among them is written.
+func TestEntriesOfOneTransactionChainInOrder(t *testing.T) {
+	l, db := newLog(t)
+	l.CheckpointEvery = 4
+	fill(t, l, 2)
+	ctx := actorCtx()
+	err := db.WithTx(ctx, func(tx *store.Tx) error {
+		for _, id := range []string{"a", "b", "c", "d", "e"} {
+			if err := l.Append(ctx, tx, Entry{Action: RecordUpdate, ObjectType: "mark", ObjectID: id}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.R.Query("SELECT seq, object_id FROM audit_log WHERE seq > 2 ORDER BY seq")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var seq int64
+		var id string
+		if err := rows.Scan(&seq, &id); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, id)
+	}
+	if strings.Join(got, "") != "abcde" {
+		t.Errorf("entries 3.. are %v, want a..e in order", got)
+	}
+	rep := verifyOK(t, l, VerifyOptions{})
+	if rep.Entries != 7 || rep.Checkpoints != 1 {
+		t.Errorf("verified %d entries and %d checkpoints, want 7 and 1 (at 4)", rep.Entries, rep.Checkpoints)
+	}
+}
+
+// A transaction whose work fails after appending leaves no entry and does
+// not move the head.
+func TestRolledBackAppendLeavesNoTrace(t *testing.T) {
+	l, db := newLog(t)
+	fill(t, l, 1)
+	ctx := actorCtx()
+	boom := errors.New("boom")
+	err := db.WithTx(ctx, func(tx *store.Tx) error {
+		if err := l.Append(ctx, tx, Entry{Action: RecordUpdate, ObjectType: "mark", ObjectID: "x"}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	fill(t, l, 1)
+	if rep := verifyOK(t, l, VerifyOptions{}); rep.Entries != 2 {
+		t.Errorf("verified %d entries, want 2", rep.Entries)
 	}
 }

@@ -39,6 +39,9 @@ type Record struct {
 const columns = `seq, at, action, outcome, account_id, login, roles, session_id, client_id,
 	addr, user_agent, request_id, object_type, object_id, org_id, person_id, changes, detail, prev_hash, hash`
 
+// columnCount is the number of columns.
+const columnCount = 20
+
 // scanner is *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
 

@@ -76,7 +76,7 @@ func insertPair(ctx context.Context, db *store.DB, i int) (int64, error) {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO children (parent_id, n) VALUES ($1, $2)`, id, i); err != nil {
 			return err
 		}
-		_, err := tx.Record(ctx, store.Change{Entity: "pair", EntityID: fmt.Sprint(id), Op: store.OpCreate})
+		err := tx.Record(ctx, store.Change{Entity: "pair", EntityID: fmt.Sprint(id), Op: store.OpCreate})
 		return err
 	})
 	return id, err

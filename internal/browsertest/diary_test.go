@@ -60,7 +60,7 @@ func TestDiaryPages(t *testing.T) {
 	}
 	data, _ := json.Marshal(map[string]any{"person_id": other, "lesson_id": lesson, "group_id": 0, "subject": "math"})
 	if err := s.App.DB.WithTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.Record(ctx, store.Change{Entity: "mark", EntityID: "1", Op: "create", OrgID: &school, Data: data})
+		err := tx.Record(ctx, store.Change{Entity: "mark", EntityID: "1", Op: "create", OrgID: &school, Data: data})
 		return err
 	}); err != nil {
 		t.Fatal(err)

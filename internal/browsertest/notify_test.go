@@ -60,7 +60,7 @@ func TestNotificationPages(t *testing.T) {
 			return err
 		}
 		org := school.ID
-		_, err := tx.Record(ctx, store.Change{Entity: "mark", EntityID: "1", Op: "create", OrgID: &org,
+		err := tx.Record(ctx, store.Change{Entity: "mark", EntityID: "1", Op: "create", OrgID: &org,
 			Data: json.RawMessage(fmt.Sprintf(`{"person_id":%d,"lesson_id":5,"group_id":%d,"subject":"math"}`, child, class))})
 		return err
 	}))

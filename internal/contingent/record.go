@@ -291,6 +291,6 @@ func record(ctx context.Context, tx *store.Tx, entity string, id int64, op strin
 		}
 		c.Data = b
 	}
-	_, err := tx.Record(ctx, c)
+	err := tx.Record(ctx, c)
 	return err
 }

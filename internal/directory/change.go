@@ -161,7 +161,7 @@ func (s *Service) recordVersion(ctx context.Context, tx *store.Tx, e Entry, attr
 	if err != nil {
 		return err
 	}
-	_, err = tx.Record(ctx, store.Change{At: e.UpdatedAt, Entity: "directory_entry", EntityID: e.Directory + "/" + e.Code, Op: op, Actor: by, Data: data})
+	err = tx.Record(ctx, store.Change{At: e.UpdatedAt, Entity: "directory_entry", EntityID: e.Directory + "/" + e.Code, Op: op, Actor: by, Data: data})
 	return err
 }
 

@@ -79,7 +79,7 @@ func (g *Guard) setClosed(ctx context.Context, id int64, closed bool, reason str
 		}
 		org := y.OrgID
 		data, _ := json.Marshal(map[string]any{"year_id": y.ID, "version": out.Version, "closed": closed})
-		if _, err := tx.Record(ctx, store.Change{At: now, Entity: PeriodEntity, EntityID: strconv.FormatInt(id, 10), Op: store.OpUpdate,
+		if err := tx.Record(ctx, store.Change{At: now, Entity: PeriodEntity, EntityID: strconv.FormatInt(id, 10), Op: store.OpUpdate,
 			OrgID: &org, Actor: authorOf(a), Data: data}); err != nil {
 			return err
 		}

@@ -311,7 +311,7 @@ func (s *Service) setPeriodMarkTx(ctx context.Context, tx *store.Tx, gr GroupRef
 	}
 	data, _ := json.Marshal(map[string]any{"person_id": in.PersonID, "period_id": in.PeriodID, "group_id": gr.ID, "subject": in.Subject})
 	org := gr.OrgID
-	if _, err := tx.Record(ctx, store.Change{At: now, Entity: PeriodMarkEntity, EntityID: strconv.FormatInt(id, 10), Op: op,
+	if err := tx.Record(ctx, store.Change{At: now, Entity: PeriodMarkEntity, EntityID: strconv.FormatInt(id, 10), Op: op,
 		OrgID: &org, Actor: author, Data: data}); err != nil {
 		return nil, err
 	}

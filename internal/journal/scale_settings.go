@@ -84,7 +84,7 @@ func (g *Guard) SetScale(ctx context.Context, orgID int64, code string) (OrgScal
 		}
 		org := orgID
 		data, _ := json.Marshal(map[string]any{"scale": code})
-		if _, err := tx.Record(ctx, store.Change{At: now, Entity: ScaleEntity, EntityID: strconv.FormatInt(orgID, 10), Op: store.OpUpdate,
+		if err := tx.Record(ctx, store.Change{At: now, Entity: ScaleEntity, EntityID: strconv.FormatInt(orgID, 10), Op: store.OpUpdate,
 			OrgID: &org, Actor: authorOf(a), Data: data}); err != nil {
 			return err
 		}

@@ -168,7 +168,7 @@ func (g *Guard) Link(ctx context.Context, code string) (Child, error) {
 			return err // linked before: nothing to record
 		}
 		id := strconv.FormatInt(a.AccountID, 10) + ":" + strconv.FormatInt(holder, 10)
-		if _, err := tx.Record(ctx, store.Change{At: g.S.now(), Entity: "account_link", EntityID: id, Op: store.OpCreate,
+		if err := tx.Record(ctx, store.Change{At: g.S.now(), Entity: "account_link", EntityID: id, Op: store.OpCreate,
 			OrgID: &t.OrgIDs[0], Actor: a.Login}); err != nil {
 			return err
 		}
@@ -236,7 +236,7 @@ func (g *Guard) SetChildPassword(ctx context.Context, personID int64, password s
 		if err := g.S.Accounts.SetPasswordFor(ctx, tx, acc, hash); err != nil {
 			return err
 		}
-		_, err := tx.Record(ctx, store.Change{At: g.S.now(), Entity: account.Resource, EntityID: strconv.FormatInt(acc, 10), Op: store.OpUpdate,
+		err := tx.Record(ctx, store.Change{At: g.S.now(), Entity: account.Resource, EntityID: strconv.FormatInt(acc, 10), Op: store.OpUpdate,
 			OrgID: &t.OrgIDs[0], Actor: identity.From(ctx).Login})
 		return err
 	})
@@ -259,7 +259,7 @@ func (g *Guard) SetChildLogin(ctx context.Context, personID int64, login string)
 		if _, err := g.S.Accounts.RenameTx(ctx, tx, acc, login); err != nil {
 			return err
 		}
-		_, err := tx.Record(ctx, store.Change{At: g.S.now(), Entity: account.Resource, EntityID: strconv.FormatInt(acc, 10), Op: store.OpUpdate,
+		err := tx.Record(ctx, store.Change{At: g.S.now(), Entity: account.Resource, EntityID: strconv.FormatInt(acc, 10), Op: store.OpUpdate,
 			OrgID: &t.OrgIDs[0], Actor: identity.From(ctx).Login})
 		return err
 	})

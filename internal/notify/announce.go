@@ -214,7 +214,7 @@ func (s *Service) createAnnouncement(ctx context.Context, tx *store.Tx, n NewAnn
 	}
 	org := r.org
 	sid := strconv.FormatInt(id, 10)
-	if _, err := tx.Record(ctx, store.Change{At: now, Entity: EntityAnnouncement, EntityID: sid, Op: store.OpCreate, OrgID: &org,
+	if err := tx.Record(ctx, store.Change{At: now, Entity: EntityAnnouncement, EntityID: sid, Op: store.OpCreate, OrgID: &org,
 		Actor: actorLogin(ctx), Data: data}); err != nil {
 		return 0, err
 	}

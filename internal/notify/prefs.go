@@ -128,7 +128,7 @@ func (s *Service) SetPrefs(ctx context.Context, accountID int64, u PrefsUpdate, 
 			return err
 		}
 		id := strconv.FormatInt(accountID, 10)
-		if _, err := tx.Record(ctx, store.Change{At: now, Entity: "notify_prefs", EntityID: id, Op: store.OpUpdate, Actor: actorLogin(ctx)}); err != nil {
+		if err := tx.Record(ctx, store.Change{At: now, Entity: "notify_prefs", EntityID: id, Op: store.OpUpdate, Actor: actorLogin(ctx)}); err != nil {
 			return err
 		}
 		return write(ctx, tx, af, audit.Entry{Action: audit.RecordUpdate, Outcome: audit.Success, ObjectType: "notify_prefs", ObjectID: id,

@@ -214,7 +214,7 @@ func (s *Service) removeEndpoint(ctx context.Context, e Endpoint, af AuditFunc) 
 
 func (s *Service) endpointChanged(ctx context.Context, tx *store.Tx, e Endpoint, op string, af AuditFunc) error {
 	org, id := e.OrgID, strconv.FormatInt(e.ID, 10)
-	if _, err := tx.Record(ctx, store.Change{At: s.now(), Entity: "webhook_endpoint", EntityID: id, Op: op, OrgID: &org, Actor: actorLogin(ctx)}); err != nil {
+	if err := tx.Record(ctx, store.Change{At: s.now(), Entity: "webhook_endpoint", EntityID: id, Op: op, OrgID: &org, Actor: actorLogin(ctx)}); err != nil {
 		return err
 	}
 	return write(ctx, tx, af, audit.Entry{Action: audit.ConfigChange, Outcome: audit.Success, ObjectType: "webhook_endpoint", ObjectID: id, OrgID: &org,

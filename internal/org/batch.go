@@ -170,7 +170,7 @@ func record(ctx context.Context, tx *store.Tx, o Organisation, op string, at tim
 		return err
 	}
 	id := o.ID
-	_, err = tx.Record(ctx, store.Change{At: at, Entity: "organisation", EntityID: strconv.FormatInt(o.ID, 10), Op: op, OrgID: &id, Actor: by, Data: data})
+	err = tx.Record(ctx, store.Change{At: at, Entity: "organisation", EntityID: strconv.FormatInt(o.ID, 10), Op: op, OrgID: &id, Actor: by, Data: data})
 	return err
 }
 

@@ -109,7 +109,7 @@ func (p *People) insert(ctx context.Context, tx *store.Tx, n NewPerson) (int64, 
 	}
 	a := identity.From(ctx)
 	org := n.OrgID
-	if _, err := tx.Record(ctx, store.Change{At: now, Entity: Resource, EntityID: strconv.FormatInt(id, 10), Op: store.OpCreate, OrgID: &org, Actor: a.Login}); err != nil {
+	if err := tx.Record(ctx, store.Change{At: now, Entity: Resource, EntityID: strconv.FormatInt(id, 10), Op: store.OpCreate, OrgID: &org, Actor: a.Login}); err != nil {
 		return 0, err
 	}
 	changes := []audit.FieldChange{{Field: "last_name", New: n.LastName}, {Field: "first_name", New: n.FirstName}, {Field: "birth_date", New: n.BirthDate}}

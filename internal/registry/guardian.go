@@ -194,7 +194,7 @@ func (p *People) EndLink(ctx context.Context, linkID int64, on string) (Guardian
 
 func (p *People) linkRecorded(ctx context.Context, tx *store.Tx, child *stored, linkID int64, what, detail string) error {
 	org := child.OrgID
-	if _, err := tx.Record(ctx, store.Change{At: p.now(), Entity: GuardianResource, EntityID: strconv.FormatInt(linkID, 10), Op: store.OpUpdate, OrgID: &org, Actor: identity.From(ctx).Login}); err != nil {
+	if err := tx.Record(ctx, store.Change{At: p.now(), Entity: GuardianResource, EntityID: strconv.FormatInt(linkID, 10), Op: store.OpUpdate, OrgID: &org, Actor: identity.From(ctx).Login}); err != nil {
 		return err
 	}
 	return p.Audit.Append(ctx, tx, audit.Entry{Action: audit.GuardianLink, Outcome: audit.Success, ObjectType: GuardianResource,

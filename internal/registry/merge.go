@@ -142,7 +142,7 @@ func (p *People) Merge(ctx context.Context, into, from int64) (Person, error) {
 		}
 		org := keep.OrgID
 		for _, id := range []int64{into, from} {
-			if _, err := tx.Record(ctx, store.Change{At: p.now(), Entity: Resource, EntityID: strconv.FormatInt(id, 10), Op: store.OpUpdate, OrgID: &org, Actor: a.Login}); err != nil {
+			if err := tx.Record(ctx, store.Change{At: p.now(), Entity: Resource, EntityID: strconv.FormatInt(id, 10), Op: store.OpUpdate, OrgID: &org, Actor: a.Login}); err != nil {
 				return err
 			}
 		}

@@ -180,7 +180,7 @@ func (p *People) Update(ctx context.Context, id, version int64, patch Patch) (Pe
 			}
 		}
 		org := s.OrgID
-		if _, err := tx.Record(ctx, store.Change{At: now, Entity: Resource, EntityID: strconv.FormatInt(id, 10), Op: store.OpUpdate, OrgID: &org, Actor: a.Login}); err != nil {
+		if err := tx.Record(ctx, store.Change{At: now, Entity: Resource, EntityID: strconv.FormatInt(id, 10), Op: store.OpUpdate, OrgID: &org, Actor: a.Login}); err != nil {
 			return err
 		}
 		return p.Audit.Append(ctx, tx, audit.Entry{Action: audit.RecordUpdate, Outcome: audit.Success, ObjectType: Resource,
@@ -223,7 +223,7 @@ func (p *People) AddDocument(ctx context.Context, personID int64, d NewDocument)
 		if _, err := tx.ExecContext(ctx, "UPDATE persons SET version = version + 1 WHERE id = $1", personID); err != nil {
 			return err
 		}
-		if _, err := tx.Record(ctx, store.Change{At: p.now(), Entity: Resource, EntityID: strconv.FormatInt(personID, 10), Op: store.OpUpdate, OrgID: &org, Actor: a.Login}); err != nil {
+		if err := tx.Record(ctx, store.Change{At: p.now(), Entity: Resource, EntityID: strconv.FormatInt(personID, 10), Op: store.OpUpdate, OrgID: &org, Actor: a.Login}); err != nil {
 			return err
 		}
 		return p.Audit.Append(ctx, tx, audit.Entry{Action: audit.RecordUpdate, Outcome: audit.Success, ObjectType: Resource,

@@ -78,7 +78,7 @@ func record(ctx context.Context, tx *store.Tx, at time.Time, entity string, id, 
 		return err
 	}
 	org := orgID
-	_, err = tx.Record(ctx, store.Change{At: at, Entity: entity, EntityID: strconv.FormatInt(id, 10), Op: op, OrgID: &org,
+	err = tx.Record(ctx, store.Change{At: at, Entity: entity, EntityID: strconv.FormatInt(id, 10), Op: op, OrgID: &org,
 		Actor: identity.From(ctx).Login, Data: js})
 	return err
 }

@@ -203,7 +203,7 @@ func (s *Service) record(ctx context.Context, tx *store.Tx, entity string, id, o
 	if orgID != 0 {
 		org = &orgID
 	}
-	_, err = tx.Record(ctx, store.Change{At: s.now(), Entity: entity, EntityID: strconv.FormatInt(id, 10), Op: op, OrgID: org,
+	err = tx.Record(ctx, store.Change{At: s.now(), Entity: entity, EntityID: strconv.FormatInt(id, 10), Op: op, OrgID: org,
 		Actor: identity.From(ctx).Login, Data: js})
 	return err
 }

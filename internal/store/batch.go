@@ -60,17 +60,24 @@ func plainName(s string) bool {
 
 // RecordBatch appends many changes in the same transaction as the data
 // they describe, as Record does for one, with one counter update and
-// multi-row INSERTs: a bulk write of a lesson's 30 cells, a year of
-// generated lessons or an import costs a handful of statements instead of
-// two per change. The changes get consecutive numbers in the order given.
+// multi-row INSERTs (COPY on PostgreSQL). Unlike Record it writes at once:
+// its callers are bulk writers (an import, a year of generated lessons)
+// whose changes would not fit in memory to the end, and which hold the
+// counter for their whole transaction anyway. The changes get consecutive
+// numbers in the order given.
 func (tx *Tx) RecordBatch(ctx context.Context, cs []Change) error {
-	if len(cs) == 0 {
-		return nil
-	}
 	for _, c := range cs {
 		if c.Entity == "" || c.EntityID == "" || c.Op == "" {
 			return fmt.Errorf("record change: entity, id and op are required")
 		}
+	}
+	return tx.recordNow(ctx, cs)
+}
+
+// recordNow numbers and writes cs.
+func (tx *Tx) recordNow(ctx context.Context, cs []Change) error {
+	if len(cs) == 0 {
+		return nil
 	}
 	now := time.Now()
 	var last int64

@@ -5,7 +5,6 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"time"
 )
@@ -47,28 +46,18 @@ const (
 
 // Record appends a change in the same transaction as the data it describes.
 // data should carry identifiers and versions, not personal data: consumers
-// fetch the record through access control.
-func (tx *Tx) Record(ctx context.Context, c Change) (int64, error) {
+// fetch the record through access control. The change is numbered and
+// written just before COMMIT (Tx.flush), with the others of the
+// transaction in one statement.
+func (tx *Tx) Record(ctx context.Context, c Change) error {
 	if c.Entity == "" || c.EntityID == "" || c.Op == "" {
-		return 0, errors.New("record change: entity, id and op are required")
-	}
-	var seq int64
-	if err := tx.QueryRowContext(ctx, "UPDATE change_counter SET n = n + 1 WHERE id = 1 RETURNING n").Scan(&seq); err != nil {
-		return 0, fmt.Errorf("record change: counter: %w", err)
+		return errors.New("record change: entity, id and op are required")
 	}
 	if c.At.IsZero() {
 		c.At = time.Now()
 	}
-	var data any
-	if len(c.Data) > 0 {
-		data = string(c.Data)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO changes (seq, at, entity, entity_id, op, org_id, actor, data)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		seq, c.At.UTC().Truncate(time.Microsecond), c.Entity, c.EntityID, c.Op, c.OrgID, c.Actor, data); err != nil {
-		return 0, fmt.Errorf("record change: %w", err)
-	}
-	return seq, nil
+	tx.changes = append(tx.changes, c)
+	return nil
 }
 
 // ChangesSince returns up to limit changes with seq > since, oldest first.

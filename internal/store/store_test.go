@@ -52,7 +52,7 @@ func TestWithTxCommitsWholeOrNothing(t *testing.T) {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO things (name) VALUES ($1)", "a"); err != nil {
 			return err
 		}
-		if _, err := tx.Record(ctx, store.Change{Entity: "thing", EntityID: "1", Op: store.OpCreate}); err != nil {
+		if err := tx.Record(ctx, store.Change{Entity: "thing", EntityID: "1", Op: store.OpCreate}); err != nil {
 			return err
 		}
 		return boom
@@ -95,7 +95,7 @@ func TestChangeNumbersAreMonotonic(t *testing.T) {
 			defer wg.Done()
 			for i := range each {
 				err := db.WithTx(ctx, func(tx *store.Tx) error {
-					_, err := tx.Record(ctx, store.Change{Entity: "thing", EntityID: string(rune('a'+w)) + string(rune('a'+i%26)), Op: store.OpUpdate})
+					err := tx.Record(ctx, store.Change{Entity: "thing", EntityID: string(rune('a'+w)) + string(rune('a'+i%26)), Op: store.OpUpdate})
 					return err
 				})
 				if err != nil {

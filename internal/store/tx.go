@@ -27,10 +27,53 @@ type Tx struct {
 	qc   *QueryCounter
 	// after runs once the transaction has committed (wake-ups, cache drops).
 	after []func()
+	// changes are the transaction's change-log entries, numbered and
+	// written just before COMMIT (see flush).
+	changes []Change
+	// before runs after the work, in order, just before COMMIT: writers
+	// of shared counters (the audit chain's head) register here.
+	before []func(ctx context.Context) error
+	values map[any]any
 }
 
 // AfterCommit schedules fn to run after a successful commit.
 func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
+
+// BeforeCommit schedules fn to run when the transaction's work is done,
+// just before COMMIT; an error rolls everything back.
+func (tx *Tx) BeforeCommit(fn func(ctx context.Context) error) { tx.before = append(tx.before, fn) }
+
+// Value returns what SetValue stored under key in this transaction, so a
+// package can gather its writes and flush them once (BeforeCommit).
+func (tx *Tx) Value(key any) any { return tx.values[key] }
+
+// SetValue stores v under key for the life of the transaction.
+func (tx *Tx) SetValue(key, v any) {
+	if tx.values == nil {
+		tx.values = map[any]any{}
+	}
+	tx.values[key] = v
+}
+
+// flush writes what was kept for the end: the change-log entries, then
+// the BeforeCommit work. Every write transaction takes the change counter
+// row and the audit head row, each locked until COMMIT, so concurrent
+// writers queue on them; taking them last keeps that queue short (on
+// PostgreSQL the holder no longer keeps them through its own statements).
+// The order is the same in every transaction, so two never wait on each
+// other.
+func (tx *Tx) flush(ctx context.Context) error {
+	if err := tx.recordNow(ctx, tx.changes); err != nil {
+		return err
+	}
+	tx.changes = nil
+	for _, f := range tx.before {
+		if err := f(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // WithTx runs fn in a transaction on the writer: it commits when fn returns
 // nil and rolls back otherwise, so a request changes everything or nothing.
@@ -54,6 +97,13 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			panic(p)
 		}
 		if err != nil {
+			if rerr := stx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+				err = errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+			}
+			return
+		}
+		if ferr := tx.flush(ctx); ferr != nil {
+			err = ferr
 			if rerr := stx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
 				err = errors.Join(err, fmt.Errorf("rollback: %w", rerr))
 			}
