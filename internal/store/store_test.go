@@ -2,10 +2,12 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"shkola/internal/store"
 	"shkola/internal/store/storetest"
@@ -125,5 +127,45 @@ func TestChangeNumbersAreMonotonic(t *testing.T) {
 	later, err := db.ChangesSince(ctx, 100, 1000)
 	if err != nil || len(later) != writers*each-100 || later[0].Seq != 101 {
 		t.Fatalf("since 100: %d changes, err %v", len(later), err)
+	}
+}
+
+// The changes of a transaction are written at its end with every field as
+// given, numbered in the order recorded; one recorded in bulk keeps its
+// place too.
+func TestChangesKeepTheirFields(t *testing.T) {
+	db := storetest.Open(t, thingsSet)
+	ctx := context.Background()
+	org := int64(42)
+	at := time.Date(2026, 11, 30, 8, 15, 0, 123456000, time.UTC)
+	err := db.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.Record(ctx, store.Change{At: at, Entity: "mark", EntityID: "7", Op: store.OpCreate, OrgID: &org, Actor: "teacher1", Data: json.RawMessage(`{"value":"5"}`)}); err != nil {
+			return err
+		}
+		if err := tx.RecordBatch(ctx, []store.Change{{At: at, Entity: "lesson", EntityID: "3", Op: store.OpUpdate}}); err != nil {
+			return err
+		}
+		return tx.Record(ctx, store.Change{At: at, Entity: "mark", EntityID: "8", Op: store.OpDelete})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := db.ChangesSince(ctx, 0, 10)
+	if err != nil || len(ch) != 3 {
+		t.Fatalf("%d changes, err %v", len(ch), err)
+	}
+	got := map[string]store.Change{}
+	for _, c := range ch {
+		got[c.Entity+"/"+c.EntityID] = c
+	}
+	m := got["mark/7"]
+	if m.OrgID == nil || *m.OrgID != org || m.Actor != "teacher1" || string(m.Data) != `{"value":"5"}` || !m.At.Equal(at) || m.Op != store.OpCreate {
+		t.Errorf("mark/7 read back as %+v", m)
+	}
+	if d := got["mark/8"]; d.OrgID != nil || d.Actor != "" || len(d.Data) != 0 || d.Op != store.OpDelete {
+		t.Errorf("mark/8 read back as %+v", d)
+	}
+	if got["mark/7"].Seq >= got["mark/8"].Seq {
+		t.Errorf("recorded changes out of order: %d, %d", got["mark/7"].Seq, got["mark/8"].Seq)
 	}
 }
