@@ -32,8 +32,7 @@ const Resource = "diary"
 type Service struct {
 	DB *store.DB
 	// Now is the clock: the default week and the trend windows follow it.
-	Now   func() time.Time
-	stmts stmts
+	Now func() time.Time
 }
 
 func (s *Service) now() time.Time {

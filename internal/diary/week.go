@@ -237,7 +237,7 @@ func (g *Guard) Week(ctx context.Context, pupil int64, date, lang string) (Week,
 	query := weekSQL(&args, P, F, T, B, lang)
 	// The head goes after the CTEs' body: one statement, one round trip.
 	query += "\n\tUNION ALL " + g.headSQL(a, &args, P, F, T)
-	rows, err := g.S.stmts.query(ctx, g.S.DB.R, query, args.Values...)
+	rows, err := g.S.DB.R.QueryContext(ctx, query, args.Values...)
 	if err != nil {
 		return Week{}, err
 	}

@@ -17,6 +17,8 @@ import (
 type QueryCounter struct {
 	queries, execs, prepares, tx atomic.Int64
 	trace                        atomic.Pointer[func(kind, query string)]
+	// What the statement caches did (stmtcache.go), apart from round trips.
+	kept, reused, oneOff, evicted atomic.Int64
 }
 
 // QueryCounts is one reading of a QueryCounter.
@@ -62,7 +64,9 @@ func (c *QueryCounter) note(n *atomic.Int64, kind, query string) {
 }
 
 // openCounted opens a pool like sql.Open whose connections report to c.
-func openCounted(driverName, dsn string, c *QueryCounter) (*sql.DB, error) {
+// With cache set each connection keeps its statements prepared
+// (stmtcache.go).
+func openCounted(driverName, dsn string, c *QueryCounter, cache bool) (*sql.DB, error) {
 	// sql.Open does not connect; it finds the registered driver instance
 	// (with whatever the driver package registered on it).
 	probe, err := sql.Open(driverName, dsn)
@@ -79,7 +83,7 @@ func openCounted(driverName, dsn string, c *QueryCounter) (*sql.DB, error) {
 			return nil, err
 		}
 	}
-	return sql.OpenDB(countingConnector{Connector: conn, c: c}), nil
+	return sql.OpenDB(countingConnector{Connector: conn, c: c, cache: cache}), nil
 }
 
 // DriverConn returns the engine's own connection behind the one sql.Conn.Raw
@@ -102,7 +106,8 @@ func (d dsnConnector) Driver() driver.Driver                        { return d.d
 
 type countingConnector struct {
 	driver.Connector
-	c *QueryCounter
+	c     *QueryCounter
+	cache bool
 }
 
 func (cc countingConnector) Connect(ctx context.Context) (driver.Conn, error) {
@@ -110,15 +115,30 @@ func (cc countingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &countingConn{Conn: conn, c: cc.c}, nil
+	w := &countingConn{Conn: conn, c: cc.c}
+	if cc.cache {
+		w.stmts = newStmtCache(conn, cc.c, stmtCacheBytes, stmtMaxText)
+	}
+	return w, nil
 }
 
 // countingConn passes everything to the driver's connection. Optional
 // interfaces the driver lacks answer as database/sql expects of a driver
-// without them (ErrSkip, or the neutral value).
+// without them (ErrSkip, or the neutral value). Statements given as text
+// run through the connection's statement cache when it has one; a
+// statement prepared by the caller is the caller's, prepared and closed
+// as asked.
 type countingConn struct {
 	driver.Conn
-	c *QueryCounter
+	c     *QueryCounter
+	stmts *stmtCache // nil: the driver parses each text itself
+}
+
+func (w *countingConn) Close() error {
+	if w.stmts == nil {
+		return w.Conn.Close()
+	}
+	return errors.Join(w.stmts.Close(), w.Conn.Close())
 }
 
 func (w *countingConn) Prepare(query string) (driver.Stmt, error) {
@@ -161,9 +181,12 @@ func (w *countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driv
 }
 
 func (w *countingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	e, ok := w.Conn.(driver.ExecerContext)
-	if !ok {
-		return nil, driver.ErrSkip
+	var e driver.ExecerContext = w.stmts
+	if w.stmts == nil {
+		var ok bool
+		if e, ok = w.Conn.(driver.ExecerContext); !ok {
+			return nil, driver.ErrSkip
+		}
 	}
 	r, err := e.ExecContext(ctx, query, args)
 	if !errors.Is(err, driver.ErrSkip) {
@@ -173,9 +196,12 @@ func (w *countingConn) ExecContext(ctx context.Context, query string, args []dri
 }
 
 func (w *countingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	q, ok := w.Conn.(driver.QueryerContext)
-	if !ok {
-		return nil, driver.ErrSkip
+	var q driver.QueryerContext = w.stmts
+	if w.stmts == nil {
+		var ok bool
+		if q, ok = w.Conn.(driver.QueryerContext); !ok {
+			return nil, driver.ErrSkip
+		}
 	}
 	r, err := q.QueryContext(ctx, query, args)
 	if !errors.Is(err, driver.ErrSkip) {

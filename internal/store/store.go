@@ -55,7 +55,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("database directory %s is not writable: %w", dir, err)
 	}
 	qc := &QueryCounter{}
-	w, err := openCounted("sqlite", sqliteDSN(path, false), qc)
+	w, err := openCounted("sqlite", sqliteDSN(path, false), qc, true)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
@@ -70,7 +70,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		_ = w.Close() // the error returned below is the one to report
 		return nil, fmt.Errorf("sqlite %s: enable WAL: %w", path, err)
 	}
-	r, err := openCounted("sqlite", sqliteDSN(path, true), qc)
+	r, err := openCounted("sqlite", sqliteDSN(path, true), qc, true)
 	if err != nil {
 		_ = w.Close() // the error returned below is the one to report
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
@@ -82,7 +82,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 
 func openPostgres(ctx context.Context, url string) (*DB, error) {
 	qc := &QueryCounter{}
-	db, err := openCounted("pgx", url, qc)
+	db, err := openCounted("pgx", url, qc, false)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
