@@ -163,12 +163,16 @@ func (s *Service) pass(ctx context.Context, o Options, path, format string, q st
 		return errStop
 	}
 	var chunk []row
+	var stats statsRefresh
 	flush := func() error {
 		if len(chunk) == 0 {
 			return nil
 		}
 		outs, err := j.chunk(ctx, q, tx, chunk)
 		if err != nil {
+			return err
+		}
+		if err := stats.wrote(ctx, tx, len(chunk)); err != nil {
 			return err
 		}
 		for _, oc := range outs {
