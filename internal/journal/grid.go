@@ -22,26 +22,50 @@ type GroupRef struct {
 	Name    string `json:"name"`
 	Country string `json:"-"`
 	scale   string
+	// What the query that loaded the group answered besides: the version
+	// of the journal's directories, the access answers, and the subject
+	// they were asked for.
+	dirVersion int64
+	obj        object
 }
 
-func (gr GroupRef) target(subject string) access.Target {
-	return access.Target{OrgIDs: []int64{gr.OrgID}, ClassID: gr.ClassID, Subject: subject}
+// object is the journal of the group in subject as a decision sees it;
+// whether the actor teaches the subject is known when the group was
+// loaded for it.
+func (gr GroupRef) object(subject string) object {
+	o := gr.obj
+	o.t.Subject = subject
+	if subject != gr.obj.t.Subject {
+		o.taught = nil
+	}
+	return o
 }
 
-func loadGroup(ctx context.Context, q store.Querier, id int64) (GroupRef, error) {
+// loadGroup reads group id and answers, in the same query, the access
+// questions for actions in subject ("" for none).
+func (g *Guard) loadGroup(ctx context.Context, id int64, actions []string, subject string) (GroupRef, error) {
 	var gr GroupRef
-	err := q.QueryRowContext(ctx, `SELECT g.id, g.org_id, g.kind, COALESCE(g.parent_id, g.id), g.year_id, g.name, o.country,
+	var args store.Args
+	gid := args.Add(id)
+	q := g.ask(ctx, actions, access.Columns{Org: "g.org_id", Class: "COALESCE(g.parent_id, g.id)"}, "g.id", "", subject, &args)
+	dest := append([]any{&gr.ID, &gr.OrgID, &gr.Kind, &gr.ClassID, &gr.YearID, &gr.Name, &gr.Country, &gr.scale, &gr.dirVersion}, q.dest()...)
+	err := g.S.DB.Read().QueryRowContext(ctx, `SELECT g.id, g.org_id, g.kind, COALESCE(g.parent_id, g.id), g.year_id, g.name, o.country,
 		COALESCE((SELECT js.scale FROM journal_scales js JOIN org_tree t ON t.ancestor_id = js.org_id
-			WHERE t.descendant_id = g.org_id ORDER BY t.depth LIMIT 1), '')
-		FROM groups g JOIN organisations o ON o.id = g.org_id WHERE g.id = $1 AND g.kind IN ('class', 'subgroup')`, id).
-		Scan(&gr.ID, &gr.OrgID, &gr.Kind, &gr.ClassID, &gr.YearID, &gr.Name, &gr.Country, &gr.scale)
+			WHERE t.descendant_id = g.org_id ORDER BY t.depth LIMIT 1), ''), `+dirVersionSQL()+q.columns()+`
+		FROM groups g JOIN organisations o ON o.id = g.org_id WHERE g.id = `+gid+` AND g.kind IN ('class', 'subgroup')`, args.Values...).
+		Scan(dest...)
 	if store.IsNoRows(err) {
 		return gr, errs.E(errs.NotFound, "no such class or sub-group")
+	}
+	if err != nil {
+		return gr, err
 	}
 	if gr.scale == "" {
 		gr.scale = DefaultScale(gr.Country)
 	}
-	return gr, err
+	gr.obj = object{t: access.Target{OrgIDs: []int64{gr.OrgID}, ClassID: gr.ClassID, Subject: subject}, group: gr.ID}
+	q.apply(&gr.obj)
+	return gr, nil
 }
 
 // GridCell is a pupil's cell at one lesson of the grid.
@@ -96,14 +120,17 @@ type Grid struct {
 // period of today, else the latest that has started, else the first).
 func (g *Guard) Grid(ctx context.Context, groupID int64, subject string, periodID int64) (Grid, error) {
 	q := g.S.DB.Read()
-	gr, err := loadGroup(ctx, q, groupID)
+	// The grid turns on read, and shows whether the actor may grade, amend
+	// and close.
+	gr, err := g.loadGroup(ctx, groupID, []string{"read", "grade", "amend", "close"}, subject)
 	if err != nil {
 		return Grid{}, hidden(ctx, err)
 	}
 	if subject == "" {
 		return Grid{}, errs.Field(errs.Invalid, "subject", "required", "choose a subject")
 	}
-	if err := g.check(ctx, "read", gr.target(subject), gr.ID); err != nil {
+	o := gr.object(subject)
+	if err := g.check(ctx, "read", o); err != nil {
 		return Grid{}, err
 	}
 	out := Grid{Group: gr, Subject: subject}
@@ -129,20 +156,21 @@ func (g *Guard) Grid(ctx context.Context, groupID int64, subject string, periodI
 		return out, errs.Field(errs.Invalid, "period", "year", "the period is not one of this class's year")
 	}
 	out.Period = out.Periods[max(pick, 0)]
-	if out.Scale, err = g.S.describe(ctx, gr.scale); err != nil {
+	if out.Scale, err = g.S.scaleAt(ctx, gr.dirVersion, gr.scale); err != nil {
 		return out, err
 	}
 	if err := g.S.fillGrid(ctx, q, &out); err != nil {
 		return out, err
 	}
-	t := gr.target(subject)
-	if out.CanGrade, err = g.allowed(ctx, "grade", t, gr.ID); err != nil {
+	if out.CanGrade, err = g.allowed(ctx, "grade", o); err != nil {
 		return out, err
 	}
-	if out.CanAmend, err = g.allowed(ctx, "amend", t, gr.ID); err != nil {
+	if out.CanAmend, err = g.allowed(ctx, "amend", o); err != nil {
 		return out, err
 	}
-	if out.CanClose, err = g.Policy.Allowed(ctx, identityOf(ctx), Resource, "close", access.Target{OrgIDs: []int64{gr.OrgID}}); err != nil {
+	// Closing is the period's, decided by the organisation alone.
+	closing := access.Target{OrgIDs: []int64{gr.OrgID}, InScopeOf: o.t.InScopeOf}
+	if out.CanClose, err = g.Policy.Allowed(ctx, identityOf(ctx), Resource, "close", closing); err != nil {
 		return out, err
 	}
 	return out, g.auditRead(ctx, "journal_grid", gr.ID, gr.OrgID)
@@ -176,7 +204,7 @@ func (s *Service) fillGrid(ctx context.Context, q store.Querier, out *Grid) erro
 	rowOf := map[int64]int{}
 	rows, err = q.QueryContext(ctx, `SELECT m.person_id, p.last_name, p.first_name, p.middle_name, m.starts_on, COALESCE(m.ends_on, '9999-12-31')
 		FROM group_members m JOIN persons p ON p.id = m.person_id
-		WHERE (m.group_id = $1 OR m.group_id IN (SELECT id FROM groups WHERE parent_id = $1))
+		WHERE m.group_id IN (SELECT id FROM groups WHERE id = $1 OR parent_id = $1)
 		AND m.starts_on <= $3 AND (m.ends_on IS NULL OR m.ends_on > $2)
 		ORDER BY p.last_name, p.first_name, p.middle_name, p.id`, gr.ID, p.StartsOn, p.EndsOn)
 	if err != nil {
@@ -306,7 +334,7 @@ func weightedAverage(lessons []schedule.Lesson, cells []GridCell) *float64 {
 // lessons are in.
 func (g *Guard) Subjects(ctx context.Context, groupID int64) ([]string, error) {
 	q := g.S.DB.Read()
-	gr, err := loadGroup(ctx, q, groupID)
+	gr, err := g.loadGroup(ctx, groupID, []string{"read"}, "")
 	if err != nil {
 		return nil, hidden(ctx, err)
 	}
@@ -331,7 +359,7 @@ func (g *Guard) Subjects(ctx context.Context, groupID int64) ([]string, error) {
 	sort.Strings(all)
 	out := []string{}
 	for _, s := range all {
-		ok, err := g.allowed(ctx, "read", gr.target(s), gr.ID)
+		ok, err := g.allowed(ctx, "read", gr.object(s))
 		if err != nil {
 			return nil, err
 		}
@@ -341,7 +369,7 @@ func (g *Guard) Subjects(ctx context.Context, groupID int64) ([]string, error) {
 	}
 	if len(out) == 0 {
 		// Nothing readable: answer as for a journal the actor may not see.
-		if err := g.check(ctx, "read", gr.target(""), gr.ID); err != nil {
+		if err := g.check(ctx, "read", gr.object("")); err != nil {
 			return nil, err
 		}
 	}

@@ -59,11 +59,18 @@ type Service struct {
 	Audit *audit.Log
 	// Now is the clock: lessons after today take no marks.
 	Now func() time.Time
+	// dirCache keeps the scales, work kinds and absence reasons (nil: read
+	// them on every request).
+	dirCache *directory.Cache
 }
 
 // NewService returns a service on db with the wall clock.
 func NewService(db *store.DB, dirs *directory.Service, log *audit.Log) *Service {
-	return &Service{DB: db, Dirs: dirs, Audit: log, Now: time.Now}
+	s := &Service{DB: db, Dirs: dirs, Audit: log, Now: time.Now}
+	if dirs != nil {
+		s.dirCache = dirs.NewCache(journalDirs()...)
+	}
+	return s
 }
 
 func (s *Service) now() time.Time {

@@ -112,16 +112,16 @@ func periodMarks(ctx context.Context, q store.Querier, group int64, subject stri
 // open, an administrator at any time with a reason.
 func (g *Guard) SetPeriodMark(ctx context.Context, groupID int64, in PeriodMarkInput) (PeriodMarkResult, error) {
 	q := g.S.DB.Read()
-	gr, err := loadGroup(ctx, q, groupID)
+	in.Subject = strings.TrimSpace(in.Subject)
+	in.Reason = strings.TrimSpace(in.Reason)
+	gr, err := g.loadGroup(ctx, groupID, []string{"grade", "amend", "read"}, in.Subject)
 	if err != nil {
 		return PeriodMarkResult{}, hidden(ctx, err)
 	}
-	in.Subject = strings.TrimSpace(in.Subject)
-	in.Reason = strings.TrimSpace(in.Reason)
-	t := gr.target(in.Subject)
+	t := gr.object(in.Subject)
 	// Access first, so a stranger learns nothing from the checks below;
 	// whether the period's lock applies is decided once the period is known.
-	if _, err := g.decideWrite(ctx, "grade", t, gr.ID, false); err != nil {
+	if _, err := g.decideWrite(ctx, "grade", t, false); err != nil {
 		return PeriodMarkResult{}, err
 	}
 	var v errs.Validation
@@ -157,7 +157,7 @@ func (g *Guard) SetPeriodMark(ctx context.Context, groupID int64, in PeriodMarkI
 	if err := v.Err(); err != nil {
 		return PeriodMarkResult{}, err
 	}
-	mode, err := g.decideWrite(ctx, "grade", t, gr.ID, locked)
+	mode, err := g.decideWrite(ctx, "grade", t, locked)
 	if err != nil {
 		return PeriodMarkResult{}, err
 	}
@@ -171,7 +171,7 @@ func (g *Guard) SetPeriodMark(ctx context.Context, groupID int64, in PeriodMarkI
 	case mode == modeAmend && in.Reason == "":
 		return PeriodMarkResult{}, errs.Field(errs.Invalid, "reason", "required", "a change by an administrator needs a reason")
 	}
-	sc, err := g.S.describe(ctx, gr.scale)
+	sc, err := g.S.scaleAt(ctx, gr.dirVersion, gr.scale)
 	if err != nil {
 		return PeriodMarkResult{}, err
 	}
