@@ -50,7 +50,10 @@ func TestCacheFollowsTheVersion(t *testing.T) {
 		{"changed weight", func() error {
 			_, err := s.Update(ctx, directory.WorkKind, "test", 1, directory.Patch{Attrs: &map[string]any{"weight": 4}})
 			return err
-		}, func(sn *directory.Snapshot) bool { e, _ := sn.Get(directory.WorkKind, "test"); return e.Attrs["weight"] == int64(4) }},
+		}, func(sn *directory.Snapshot) bool {
+			e, _ := sn.Get(directory.WorkKind, "test")
+			return e.Attrs["weight"] == int64(4)
+		}},
 		{"new entry", func() error {
 			_, err := s.Create(ctx, directory.AbsenceReason, directory.New{Code: "flood", NameRU: "Наводнение", Attrs: map[string]any{"excused": true}})
 			return err
