@@ -49,7 +49,7 @@ func (g *Guard) loadGroup(ctx context.Context, id int64, actions []string, subje
 	gid := args.Add(id)
 	q := g.ask(ctx, actions, access.Columns{Org: "g.org_id", Class: "COALESCE(g.parent_id, g.id)"}, "g.id", "", subject, &args)
 	dest := append([]any{&gr.ID, &gr.OrgID, &gr.Kind, &gr.ClassID, &gr.YearID, &gr.Name, &gr.Country, &gr.scale, &gr.dirVersion}, q.dest()...)
-	err := g.S.DB.Read().QueryRowContext(ctx, `SELECT g.id, g.org_id, g.kind, COALESCE(g.parent_id, g.id), g.year_id, g.name, o.country,
+	err := g.S.read().QueryRowContext(ctx, `SELECT g.id, g.org_id, g.kind, COALESCE(g.parent_id, g.id), g.year_id, g.name, o.country,
 		COALESCE((SELECT js.scale FROM journal_scales js JOIN org_tree t ON t.ancestor_id = js.org_id
 			WHERE t.descendant_id = g.org_id ORDER BY t.depth LIMIT 1), ''), `+dirVersionSQL()+q.columns()+`
 		FROM groups g JOIN organisations o ON o.id = g.org_id WHERE g.id = `+gid+` AND g.kind IN ('class', 'subgroup')`, args.Values...).
@@ -119,7 +119,7 @@ type Grid struct {
 // Grid returns the journal of a group in a subject for a period (0: the
 // period of today, else the latest that has started, else the first).
 func (g *Guard) Grid(ctx context.Context, groupID int64, subject string, periodID int64) (Grid, error) {
-	q := g.S.DB.Read()
+	q := g.S.read()
 	// The grid turns on read, and shows whether the actor may grade, amend
 	// and close.
 	gr, err := g.loadGroup(ctx, groupID, []string{"read", "grade", "amend", "close"}, subject)

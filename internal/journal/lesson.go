@@ -64,7 +64,7 @@ func (g *Guard) loadLesson(ctx context.Context, id int64, actions []string, key 
 	if key != nil {
 		dest = append(dest, &hash, &status, &response)
 	}
-	err := g.S.DB.Read().QueryRowContext(ctx, `SELECT `+schedule.LessonColumns+`, g.kind, COALESCE(g.parent_id, g.id), g.year_id,
+	err := g.S.read().QueryRowContext(ctx, `SELECT `+schedule.LessonColumns+`, g.kind, COALESCE(g.parent_id, g.id), g.year_id,
 	CASE WHEN y.status = 'closed' THEN 1 ELSE 0 END, COALESCE(p.id, 0), COALESCE(p.name, ''),
 	CASE WHEN p.closed_at IS NULL THEN 0 ELSE 1 END,
 	COALESCE((SELECT js.scale FROM journal_scales js JOIN org_tree t ON t.ancestor_id = js.org_id

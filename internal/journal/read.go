@@ -61,7 +61,7 @@ func (g *Guard) Lesson(ctx context.Context, id int64) (LessonJournal, error) {
 	if out.Scale, err = g.S.scaleAt(ctx, li.dirVersion, li.ScaleCode); err != nil {
 		return out, err
 	}
-	if out.Cells, err = lessonCells(ctx, g.S.DB.Read(), li); err != nil {
+	if out.Cells, err = lessonCells(ctx, g.S.read(), li); err != nil {
 		return out, err
 	}
 	return out, g.auditRead(ctx, LessonEntity, li.ID, li.OrgID)

@@ -349,8 +349,10 @@ func truncate(s string, n int) string {
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
-// values appends one parenthesised row of placeholders per row to b.
-func values(b *strings.Builder, args *store.Args, rows [][]any) {
+// values appends one parenthesised row of placeholders per row to b, in
+// the order of args: bare "?" on SQLite, which numbers "$n" by searching
+// the ones already seen (hundreds here, parsed while the writer is held).
+func values(e store.Engine, b *strings.Builder, args *store.Args, rows [][]any) {
 	for i, r := range rows {
 		if i > 0 {
 			b.WriteString(", ")
@@ -360,7 +362,8 @@ func values(b *strings.Builder, args *store.Args, rows [][]any) {
 			if j > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(args.Add(v))
+			args.Values = append(args.Values, v)
+			b.WriteString(e.Param(len(args.Values)))
 		}
 		b.WriteByte(')')
 	}
@@ -379,7 +382,7 @@ func upsertMarks(ctx context.Context, tx *store.Tx, li lessonInfo, ps []*cellPla
 	var args store.Args
 	b.WriteString(`INSERT INTO marks (org_id, lesson_id, person_id, scale, value, score, work_kind, weight, comment, author, account_id,
 		created_at, updated_at) VALUES `)
-	values(&b, &args, rows)
+	values(tx.Engine, &b, &args, rows)
 	b.WriteString(` ON CONFLICT (lesson_id, person_id) DO UPDATE SET scale = excluded.scale, value = excluded.value,
 		score = excluded.score, work_kind = excluded.work_kind, weight = excluded.weight, comment = excluded.comment,
 		author = excluded.author, account_id = excluded.account_id, version = marks.version + 1, updated_at = excluded.updated_at
@@ -408,7 +411,7 @@ func upsertAttendance(ctx context.Context, tx *store.Tx, li lessonInfo, ps []*ce
 	var args store.Args
 	b.WriteString(`INSERT INTO attendance (org_id, lesson_id, person_id, status, reason, late_minutes, author, account_id,
 		created_at, updated_at) VALUES `)
-	values(&b, &args, rows)
+	values(tx.Engine, &b, &args, rows)
 	b.WriteString(` ON CONFLICT (lesson_id, person_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
 		late_minutes = excluded.late_minutes, author = excluded.author, account_id = excluded.account_id,
 		version = attendance.version + 1, updated_at = excluded.updated_at
@@ -467,7 +470,7 @@ func insertHistory(ctx context.Context, tx *store.Tx, lesson int64, hist []histR
 	var b strings.Builder
 	var args store.Args
 	b.WriteString("INSERT INTO journal_history (lesson_id, person_id, what, old_value, new_value, author, account_id, reason, at) VALUES ")
-	values(&b, &args, rows)
+	values(tx.Engine, &b, &args, rows)
 	_, err := tx.ExecContext(ctx, b.String(), args.Values...)
 	return err
 }
