@@ -50,7 +50,7 @@ func (g *Guard) ask(ctx context.Context, actions []string, c access.Columns, gro
 func (q *asked) columns() string {
 	s := q.flags.Select()
 	if q.taughtSQL != "" {
-		s += ", CASE WHEN " + q.taughtSQL + " THEN 1 ELSE 0 END"
+		s += ", CASE WHEN " + q.taughtSQL + " THEN 1 ELSE 0 END AS taught"
 	}
 	return s
 }

@@ -87,26 +87,6 @@ func scanPeriodMark(row interface{ Scan(...any) error }) (*PeriodMark, error) {
 	return &pm, nil
 }
 
-// periodMarks reads every period, annual and final mark of a group in a
-// subject for a year, by pupil.
-func periodMarks(ctx context.Context, q store.Querier, group int64, subject string, year int64) (map[int64][]*PeriodMark, error) {
-	rows, err := q.QueryContext(ctx, "SELECT "+periodMarkColumns+` FROM period_marks WHERE group_id = $1 AND subject = $2 AND year_id = $3`,
-		group, subject, year)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64][]*PeriodMark{}
-	for rows.Next() {
-		pm, err := scanPeriodMark(rows)
-		if err != nil {
-			return nil, err
-		}
-		out[pm.PersonID] = append(out[pm.PersonID], pm)
-	}
-	return out, rows.Err()
-}
-
 // SetPeriodMark sets a pupil's period, annual or final mark: the teacher of
 // the subject while the period (for annual and final marks, the year) is
 // open, an administrator at any time with a reason.
@@ -114,7 +94,7 @@ func (g *Guard) SetPeriodMark(ctx context.Context, groupID int64, in PeriodMarkI
 	q := g.S.DB.Read()
 	in.Subject = strings.TrimSpace(in.Subject)
 	in.Reason = strings.TrimSpace(in.Reason)
-	gr, err := g.loadGroup(ctx, groupID, []string{"grade", "amend", "read"}, in.Subject)
+	gr, err := g.loadGroup(ctx, groupID, []string{"grade", "amend", "read"}, in.Subject, nil)
 	if err != nil {
 		return PeriodMarkResult{}, hidden(ctx, err)
 	}
