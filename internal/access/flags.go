@@ -1,7 +1,6 @@
 package access
 
 import (
-	"sort"
 	"strconv"
 
 	"shkola/internal/identity"
@@ -11,7 +10,7 @@ import (
 // Columns names the SQL expressions that hold an object's ids in a
 // domain's query ("" where the object has none), for Policy.Flags.
 type Columns struct {
-	Org    string // the organisation the object belongs to (scope)
+	Org    string // the one organisation of the target's OrgIDs (scope)
 	Class  string // the class (teaches, class_teacher_of)
 	Lesson string // the dated lesson (takes_lesson)
 }
@@ -66,7 +65,8 @@ func (p *Policy) Flags(a *identity.Actor, resource string, actions []string, c C
 					}
 					seenOrg[g.OrgID] = true
 					f.list = append(f.list, flag{rel: rel, org: g.OrgID,
-						cond: "EXISTS (SELECT 1 FROM org_tree st WHERE st.ancestor_id = " + args.Add(g.OrgID) + " AND st.descendant_id = " + c.Org + ")"})
+						cond: "EXISTS (SELECT 1 FROM org_tree flag_ot WHERE flag_ot.ancestor_id = " + args.Add(g.OrgID) +
+							" AND flag_ot.descendant_id = " + c.Org + ")"})
 				case !seenRel[rel] && a.PersonID != 0:
 					sqlf, ok := p.objectSQL[rel]
 					if !ok {
@@ -80,14 +80,6 @@ func (p *Policy) Flags(a *identity.Actor, resource string, actions []string, c C
 			}
 		}
 	}
-	// A stable order keeps the statement text the same for the same kind
-	// of caller, so the engines' statement caches keep hitting.
-	sort.SliceStable(f.list, func(i, j int) bool {
-		if f.list[i].rel != f.list[j].rel {
-			return f.list[i].rel < f.list[j].rel
-		}
-		return f.list[i].org < f.list[j].org
-	})
 	return f
 }
 

@@ -65,7 +65,7 @@ func TestFlagsDecideWithoutQueries(t *testing.T) {
 	var args store.Args
 	f := p.Flags(a, "journal", []string{"read", "write"}, access.Columns{Org: "x.org", Class: "x.class", Lesson: "x.lesson"}, &args)
 	sel := f.Select()
-	for _, want := range []string{"teaches($1, x.class)", "takes($", "st.ancestor_id = $", "st.descendant_id = x.org"} {
+	for _, want := range []string{"teaches($1, x.class)", "takes($", "flag_ot.ancestor_id = $", "flag_ot.descendant_id = x.org"} {
 		if !strings.Contains(sel, want) {
 			t.Errorf("select lacks %q: %s", want, sel)
 		}
