@@ -277,6 +277,18 @@ func (s *Service) logChanges(ctx context.Context, tx *store.Tx, li lessonInfo, b
 	return s.Audit.Append(ctx, tx, e)
 }
 
+// cellChange is the data of a mark's or an attendance's change-log row
+// (the notifications' contract: ids and codes). The fields are in the
+// order a map's keys were written, so the rows read as before; a struct
+// is marshalled without sorting keys, inside the write transaction.
+type cellChange struct {
+	GroupID  int64  `json:"group_id"`
+	LessonID int64  `json:"lesson_id"`
+	PersonID int64  `json:"person_id"`
+	Status   string `json:"status,omitempty"`
+	Subject  string `json:"subject"`
+}
+
 type histRow struct {
 	person   int64
 	what     string
@@ -300,7 +312,7 @@ func (s *Service) describeChanges(ctx context.Context, li lessonInfo, valid []*c
 			} else {
 				id = p.markOld.ID
 			}
-			data, _ := json.Marshal(map[string]any{"person_id": p.person, "lesson_id": li.ID, "group_id": li.GroupID, "subject": li.Subject})
+			data, _ := json.Marshal(cellChange{GroupID: li.GroupID, LessonID: li.ID, PersonID: p.person, Subject: li.Subject})
 			changes = append(changes, store.Change{At: now, Entity: MarkEntity, EntityID: strconv.FormatInt(id, 10), Op: p.markOp,
 				OrgID: &org, Actor: actor, Data: data})
 			old, nw := p.markOld.text(), p.mark.text()
@@ -315,8 +327,7 @@ func (s *Service) describeChanges(ctx context.Context, li lessonInfo, valid []*c
 			} else {
 				id = p.attOld.ID
 			}
-			data, _ := json.Marshal(map[string]any{"person_id": p.person, "lesson_id": li.ID, "group_id": li.GroupID,
-				"subject": li.Subject, "status": status})
+			data, _ := json.Marshal(cellChange{GroupID: li.GroupID, LessonID: li.ID, PersonID: p.person, Status: status, Subject: li.Subject})
 			changes = append(changes, store.Change{At: now, Entity: AttendanceEntity, EntityID: strconv.FormatInt(id, 10), Op: p.attOp,
 				OrgID: &org, Actor: actor, Data: data})
 			old, nw := p.attOld.text(), p.att.text()
