@@ -199,11 +199,11 @@ func (s *Service) directories(ctx context.Context, version int64) (*directory.Sn
 // with the object that names the scale).
 func (s *Service) scaleAt(ctx context.Context, version int64, code string) (Scale, error) {
 	snap, err := s.directories(ctx, version)
-	if err != nil || snap == nil {
-		if err == nil {
-			return s.describe(ctx, code)
-		}
+	switch {
+	case err != nil:
 		return Scale{}, err
+	case snap == nil:
+		return s.describe(ctx, code)
 	}
 	return describeIn(snap, code)
 }
