@@ -26,6 +26,10 @@ type Target struct {
 	// again. The diary asks them in the query that reads the week, so a
 	// page stays within three round trips.
 	Known map[Relationship]bool
+	// InScopeOf holds, by organisation of a grant, whether the target's
+	// organisations lie in its subtree, answered by the caller's query
+	// (Policy.Flags), so the scope relationship asks org_tree no more.
+	InScopeOf map[int64]bool
 }
 
 // RelationFunc answers whether a relationship holds for one grant of the
@@ -47,13 +51,15 @@ type Policy struct {
 	DB        *store.DB
 	relations map[Relationship]RelationFunc
 	personSQL map[Relationship]PersonSQLFunc
+	objectSQL map[Relationship]ObjectSQLFunc
 	OnDeny    DenyFunc
 }
 
 // NewPolicy builds a policy with the built-in relationships (any, self,
 // scope); domains add theirs with Relate.
 func NewPolicy(m *Matrix, db *store.DB) *Policy {
-	p := &Policy{Matrix: m, DB: db, relations: map[Relationship]RelationFunc{}, personSQL: map[Relationship]PersonSQLFunc{}}
+	p := &Policy{Matrix: m, DB: db, relations: map[Relationship]RelationFunc{}, personSQL: map[Relationship]PersonSQLFunc{},
+		objectSQL: map[Relationship]ObjectSQLFunc{}}
 	p.relations[Anyone] = func(context.Context, store.Querier, *identity.Actor, identity.Grant, Target) (bool, error) {
 		return true, nil
 	}
@@ -128,6 +134,9 @@ func selfRelation(_ context.Context, _ store.Querier, a *identity.Actor, _ ident
 func scopeRelation(ctx context.Context, q store.Querier, _ *identity.Actor, g identity.Grant, t Target) (bool, error) {
 	if len(t.OrgIDs) == 0 {
 		return false, nil
+	}
+	if in, ok := t.InScopeOf[g.OrgID]; ok {
+		return in, nil
 	}
 	for _, org := range t.OrgIDs {
 		var one int

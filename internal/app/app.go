@@ -159,6 +159,9 @@ func New(cfg *config.Config, log *slog.Logger, db *store.DB) (*App, error) {
 	a.Policy.Relate(access.ClassTeacherOf, classes.ClassTeacherOf, classes.ClassTeacherOfSQL)
 	a.Policy.Relate(access.Teaches, classes.Teaches, classes.TeachesSQL)
 	a.Policy.Relate(access.TakesLesson, schedule.TakesLesson, nil)
+	a.Policy.RelateObject(access.ClassTeacherOf, classes.ClassTeacherOfClassSQL)
+	a.Policy.RelateObject(access.Teaches, classes.TeachesClassSQL)
+	a.Policy.RelateObject(access.TakesLesson, schedule.TakesLessonSQL)
 	a.OrgDir = &org.Guard{S: a.Orgs, Policy: a.Policy, Audit: a.Audit}
 	a.Dirs = &directory.Guard{S: directory.NewService(db), Policy: a.Policy, Audit: a.Audit}
 	a.Files = filestore.New(db, cfg.FilesDir)

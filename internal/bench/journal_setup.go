@@ -18,6 +18,7 @@ import (
 // every lesson has taken place and the period is still open.
 type journalClass struct {
 	class, period int64
+	from, to      string // the period's first and last day
 	pupils        []int64
 	lessons       []int64
 	token         string
@@ -38,6 +39,7 @@ func newJournalClass(ctx context.Context, env *Env) (*journalClass, error) {
 		return nil, err
 	}
 	app.Journal.S.Now = func() time.Time { return end.Add(36 * time.Hour) }
+	jc.from, jc.to = from, to
 	officer := identity.With(ctx, &identity.Actor{AccountID: -1, Login: "bench", Grants: []identity.Grant{{Role: identity.SchoolAdmin, OrgID: env.School}}})
 	u := env.Unique()
 	teacher, err := app.People.Create(officer, registry.NewPerson{OrgID: env.School, LastName: "Счётова", FirstName: "Вера", BirthDate: "1980-02-02", Sex: "f"})

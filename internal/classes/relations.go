@@ -35,6 +35,16 @@ func ClassTeacherOfSQL(a *identity.Actor, column string, args *store.Args) strin
 	return "(" + column + " IN (" + pupils + ") OR " + column + " IN (SELECT guardian_id FROM guardianships WHERE ends_on IS NULL AND child_id IN (" + pupils + ")))"
 }
 
+// ClassTeacherOfClassSQL is ClassTeacherOf for the class whose id is in
+// c.Class (the class itself, or the class of a sub-group).
+func ClassTeacherOfClassSQL(a *identity.Actor, c access.Columns, args *store.Args) string {
+	if c.Class == "" {
+		return ""
+	}
+	return `EXISTS (SELECT 1 FROM groups ctg WHERE ctg.class_teacher_id = ` + args.Add(a.PersonID) + ` AND ctg.status = 'active'
+		AND (ctg.id = ` + c.Class + ` OR ctg.id = (SELECT ctp.parent_id FROM groups ctp WHERE ctp.id = ` + c.Class + `)))`
+}
+
 // Teaches holds when the actor has a current teaching assignment for the
 // target class or sub-group, or for a group the target pupil is in.
 func Teaches(ctx context.Context, q store.Querier, a *identity.Actor, _ identity.Grant, t access.Target) (bool, error) {
@@ -56,6 +66,15 @@ func Teaches(ctx context.Context, q store.Querier, a *identity.Actor, _ identity
 func TeachesSQL(a *identity.Actor, column string, args *store.Args) string {
 	return "(" + column + ` IN (SELECT m.person_id FROM assignments a JOIN group_members m ON m.group_id = a.group_id AND m.ends_on IS NULL
 		WHERE a.teacher_id = ` + args.Add(a.PersonID) + " AND a.ends_on IS NULL))"
+}
+
+// TeachesClassSQL is Teaches for the class whose id is in c.Class.
+func TeachesClassSQL(a *identity.Actor, c access.Columns, args *store.Args) string {
+	if c.Class == "" {
+		return ""
+	}
+	return `EXISTS (SELECT 1 FROM assignments tca WHERE tca.teacher_id = ` + args.Add(a.PersonID) + ` AND tca.ends_on IS NULL
+		AND (tca.group_id = ` + c.Class + ` OR tca.group_id IN (SELECT tcg.id FROM groups tcg WHERE tcg.parent_id = ` + c.Class + `)))`
 }
 
 func exists(ctx context.Context, q store.Querier, query string, args ...any) (bool, error) {

@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	"shkola/internal/access"
-	"shkola/internal/calendar"
 	"shkola/internal/errs"
 	"shkola/internal/schedule"
 	"shkola/internal/store"
@@ -22,26 +21,90 @@ type GroupRef struct {
 	Name    string `json:"name"`
 	Country string `json:"-"`
 	scale   string
+	// What the query that loaded the group answered besides: the version
+	// of the journal's directories, the access answers, and the subject
+	// they were asked for.
+	dirVersion int64
+	obj        object
 }
 
-func (gr GroupRef) target(subject string) access.Target {
-	return access.Target{OrgIDs: []int64{gr.OrgID}, ClassID: gr.ClassID, Subject: subject}
+// object is the journal of the group in subject as a decision sees it;
+// whether the actor teaches the subject is known when the group was
+// loaded for it.
+func (gr GroupRef) object(subject string) object {
+	o := gr.obj
+	o.t.Subject = subject
+	if subject != gr.obj.t.Subject {
+		o.taught = nil
+	}
+	return o
 }
 
-func loadGroup(ctx context.Context, q store.Querier, id int64) (GroupRef, error) {
+// loadGroup reads group id and answers, in the same query, the access
+// questions for actions in subject ("" for none). With periods it also
+// reads the study periods of the group's year into it, in order: the
+// group's row is read once (a subquery with LIMIT, which neither engine
+// flattens into the join) and each period joined to it.
+func (g *Guard) loadGroup(ctx context.Context, id int64, actions []string, subject string, periods *[]PeriodRef) (GroupRef, error) {
 	var gr GroupRef
-	err := q.QueryRowContext(ctx, `SELECT g.id, g.org_id, g.kind, COALESCE(g.parent_id, g.id), g.year_id, g.name, o.country,
+	var args store.Args
+	gid := args.Add(id)
+	q := g.ask(ctx, actions, access.Columns{Org: "g.org_id", Class: "COALESCE(g.parent_id, g.id)"}, "g.id", "", subject, &args)
+	dest := append([]any{&gr.ID, &gr.OrgID, &gr.Kind, &gr.ClassID, &gr.YearID, &gr.Name, &gr.Country, &gr.scale, &gr.dirVersion}, q.dest()...)
+	head := `SELECT g.id AS id, g.org_id AS org_id, g.kind AS kind, COALESCE(g.parent_id, g.id) AS class_id, g.year_id AS year_id,
+		g.name AS name, o.country AS country,
 		COALESCE((SELECT js.scale FROM journal_scales js JOIN org_tree t ON t.ancestor_id = js.org_id
-			WHERE t.descendant_id = g.org_id ORDER BY t.depth LIMIT 1), '')
-		FROM groups g JOIN organisations o ON o.id = g.org_id WHERE g.id = $1 AND g.kind IN ('class', 'subgroup')`, id).
-		Scan(&gr.ID, &gr.OrgID, &gr.Kind, &gr.ClassID, &gr.YearID, &gr.Name, &gr.Country, &gr.scale)
+			WHERE t.descendant_id = g.org_id ORDER BY t.depth LIMIT 1), '') AS scale, ` + dirVersionSQL() + ` AS dir_version` + q.columns() + `
+		FROM groups g JOIN organisations o ON o.id = g.org_id WHERE g.id = ` + gid + ` AND g.kind IN ('class', 'subgroup')`
+	var err error
+	if periods == nil {
+		err = g.S.read().QueryRowContext(ctx, head, args.Values...).Scan(dest...)
+	} else {
+		err = g.scanPeriods(ctx, head, args.Values, dest, periods)
+	}
 	if store.IsNoRows(err) {
 		return gr, errs.E(errs.NotFound, "no such class or sub-group")
+	}
+	if err != nil {
+		return gr, err
 	}
 	if gr.scale == "" {
 		gr.scale = DefaultScale(gr.Country)
 	}
-	return gr, err
+	gr.obj = object{t: access.Target{OrgIDs: []int64{gr.OrgID}, ClassID: gr.ClassID, Subject: subject}, group: gr.ID}
+	q.apply(&gr.obj)
+	return gr, nil
+}
+
+// scanPeriods runs the group's head with its year's periods joined, the
+// head's columns into dest (every row carries them) and the periods into
+// out; sql.ErrNoRows when there is no such group.
+func (g *Guard) scanPeriods(ctx context.Context, head string, args, dest []any, out *[]PeriodRef) error {
+	rows, err := g.S.read().QueryContext(ctx, `SELECT h.*, p.id, p.name, p.starts_on, p.ends_on, CASE WHEN p.closed_at IS NULL THEN 0 ELSE 1 END
+		FROM (`+head+` LIMIT 1) h LEFT JOIN study_periods p ON p.year_id = h.year_id ORDER BY p.seq`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	found := false
+	for rows.Next() {
+		var id, closed sql.NullInt64
+		var name, from, to sql.NullString
+		if err := rows.Scan(append(dest, &id, &name, &from, &to, &closed)...); err != nil {
+			return err
+		}
+		found = true
+		if id.Valid {
+			*out = append(*out, PeriodRef{ID: id.Int64, Name: name.String, StartsOn: from.String, EndsOn: to.String, Closed: closed.Int64 == 1})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if !found {
+		return sql.ErrNoRows
+	}
+	return nil
 }
 
 // GridCell is a pupil's cell at one lesson of the grid.
@@ -95,29 +158,28 @@ type Grid struct {
 // Grid returns the journal of a group in a subject for a period (0: the
 // period of today, else the latest that has started, else the first).
 func (g *Guard) Grid(ctx context.Context, groupID int64, subject string, periodID int64) (Grid, error) {
-	q := g.S.DB.Read()
-	gr, err := loadGroup(ctx, q, groupID)
+	q := g.S.read()
+	// The grid turns on read, and shows whether the actor may grade, amend
+	// and close.
+	var periods []PeriodRef
+	gr, err := g.loadGroup(ctx, groupID, []string{"read", "grade", "amend", "close"}, subject, &periods)
 	if err != nil {
 		return Grid{}, hidden(ctx, err)
 	}
 	if subject == "" {
 		return Grid{}, errs.Field(errs.Invalid, "subject", "required", "choose a subject")
 	}
-	if err := g.check(ctx, "read", gr.target(subject), gr.ID); err != nil {
+	o := gr.object(subject)
+	if err := g.check(ctx, "read", o); err != nil {
 		return Grid{}, err
 	}
-	out := Grid{Group: gr, Subject: subject}
-	ps, err := calendar.Periods(ctx, q, gr.YearID)
-	if err != nil {
-		return out, err
-	}
-	if len(ps) == 0 {
+	out := Grid{Group: gr, Subject: subject, Periods: periods}
+	if len(periods) == 0 {
 		return out, errs.Field(errs.Conflict, "period", "none", "the year of this class has no study periods")
 	}
 	today := g.S.Today()
 	pick := -1
-	for i, p := range ps {
-		out.Periods = append(out.Periods, PeriodRef{ID: p.ID, Name: p.Name, StartsOn: p.StartsOn, EndsOn: p.EndsOn, Closed: p.ClosedAt != nil})
+	for i, p := range periods {
 		switch {
 		case periodID != 0 && p.ID == periodID:
 			pick = i
@@ -129,26 +191,28 @@ func (g *Guard) Grid(ctx context.Context, groupID int64, subject string, periodI
 		return out, errs.Field(errs.Invalid, "period", "year", "the period is not one of this class's year")
 	}
 	out.Period = out.Periods[max(pick, 0)]
-	if out.Scale, err = g.S.describe(ctx, gr.scale); err != nil {
+	if out.Scale, err = g.S.scaleAt(ctx, gr.dirVersion, gr.scale); err != nil {
 		return out, err
 	}
 	if err := g.S.fillGrid(ctx, q, &out); err != nil {
 		return out, err
 	}
-	t := gr.target(subject)
-	if out.CanGrade, err = g.allowed(ctx, "grade", t, gr.ID); err != nil {
+	if out.CanGrade, err = g.allowed(ctx, "grade", o); err != nil {
 		return out, err
 	}
-	if out.CanAmend, err = g.allowed(ctx, "amend", t, gr.ID); err != nil {
+	if out.CanAmend, err = g.allowed(ctx, "amend", o); err != nil {
 		return out, err
 	}
-	if out.CanClose, err = g.Policy.Allowed(ctx, identityOf(ctx), Resource, "close", access.Target{OrgIDs: []int64{gr.OrgID}}); err != nil {
+	// Closing is the period's, decided by the organisation alone.
+	closing := access.Target{OrgIDs: []int64{gr.OrgID}, InScopeOf: o.t.InScopeOf}
+	if out.CanClose, err = g.Policy.Allowed(ctx, identityOf(ctx), Resource, "close", closing); err != nil {
 		return out, err
 	}
 	return out, g.auditRead(ctx, "journal_grid", gr.ID, gr.OrgID)
 }
 
-// fillGrid reads lessons, pupils, cells and period marks: four queries.
+// fillGrid reads lessons, pupils, and cells with the period marks: three
+// queries.
 func (s *Service) fillGrid(ctx context.Context, q store.Querier, out *Grid) error {
 	gr, p := out.Group, out.Period
 	rows, err := q.QueryContext(ctx, "SELECT "+schedule.LessonColumns+` FROM lessons l
@@ -176,7 +240,7 @@ func (s *Service) fillGrid(ctx context.Context, q store.Querier, out *Grid) erro
 	rowOf := map[int64]int{}
 	rows, err = q.QueryContext(ctx, `SELECT m.person_id, p.last_name, p.first_name, p.middle_name, m.starts_on, COALESCE(m.ends_on, '9999-12-31')
 		FROM group_members m JOIN persons p ON p.id = m.person_id
-		WHERE (m.group_id = $1 OR m.group_id IN (SELECT id FROM groups WHERE parent_id = $1))
+		WHERE m.group_id IN (SELECT id FROM groups WHERE id = $1 OR parent_id = $1)
 		AND m.starts_on <= $3 AND (m.ends_on IS NULL OR m.ends_on > $2)
 		ORDER BY p.last_name, p.first_name, p.middle_name, p.id`, gr.ID, p.StartsOn, p.EndsOn)
 	if err != nil {
@@ -207,28 +271,53 @@ func (s *Service) fillGrid(ctx context.Context, q store.Querier, out *Grid) erro
 			}
 		}
 	}
-	rows, err = q.QueryContext(ctx, `SELECT 'm', x.id, x.lesson_id, x.person_id, x.value, x.score, x.work_kind, x.weight, x.comment, x.version
+	// The cells and the year's period, annual and final marks in one
+	// query: the period marks first, so SQLite takes the declared types of
+	// its columns (the time of updated_at) from their branch.
+	rows, err = q.QueryContext(ctx, `SELECT 'p', id, period_id, person_id, value, score, kind, 0, scale, version, average, author, updated_at
+		FROM period_marks WHERE group_id = $1 AND subject = $2 AND year_id = $5
+		UNION ALL SELECT 'm', x.id, x.lesson_id, x.person_id, x.value, x.score, x.work_kind, x.weight, x.comment, x.version, NULL, NULL, NULL
 		FROM marks x JOIN lessons l ON l.id = x.lesson_id
 		WHERE l.group_id = $1 AND l.subject = $2 AND l.on_date >= $3 AND l.on_date <= $4
-		UNION ALL SELECT 'a', a.id, a.lesson_id, a.person_id, a.status, NULL, a.reason, COALESCE(a.late_minutes, 0), '', a.version
+		UNION ALL SELECT 'a', a.id, a.lesson_id, a.person_id, a.status, NULL, a.reason, COALESCE(a.late_minutes, 0), '', a.version, NULL, NULL, NULL
 		FROM attendance a JOIN lessons l ON l.id = a.lesson_id
-		WHERE l.group_id = $1 AND l.subject = $2 AND l.on_date >= $3 AND l.on_date <= $4`, gr.ID, out.Subject, p.StartsOn, p.EndsOn)
+		WHERE l.group_id = $1 AND l.subject = $2 AND l.on_date >= $3 AND l.on_date <= $4`, gr.ID, out.Subject, p.StartsOn, p.EndsOn, gr.YearID)
 	if err != nil {
 		return err
 	}
+	pms := map[int64][]*PeriodMark{}
 	for rows.Next() {
 		var kind, value, code, comment string
-		var id, lesson, person, version int64
-		var score sql.NullFloat64
+		var id, person, version int64
+		var ref sql.NullInt64 // the lesson; a period mark's period, NULL for annual and final
+		var score, avg sql.NullFloat64
 		var n int
-		if err := rows.Scan(&kind, &id, &lesson, &person, &value, &score, &code, &n, &comment, &version); err != nil {
+		var author sql.NullString
+		var at sql.NullTime
+		if err := rows.Scan(&kind, &id, &ref, &person, &value, &score, &code, &n, &comment, &version, &avg, &author, &at); err != nil {
 			_ = rows.Close() // the error returned below is the one to report
 			return err
+		}
+		if kind == "p" {
+			pm := &PeriodMark{ID: id, GroupID: gr.ID, Subject: out.Subject, PersonID: person, Kind: code, YearID: gr.YearID,
+				Scale: comment, Value: value, Author: author.String, Version: version, UpdatedAt: at.Time.UTC()}
+			if ref.Valid {
+				pm.PeriodID = &ref.Int64
+			}
+			if score.Valid {
+				pm.Score = &score.Float64
+			}
+			if avg.Valid {
+				pm.Average = &avg.Float64
+			}
+			pms[person] = append(pms[person], pm)
+			continue
 		}
 		ri, ok := rowOf[person]
 		if !ok {
 			continue // a pupil who left before the period: not shown
 		}
+		lesson := ref.Int64
 		c := &out.Rows[ri].Cells[col[lesson]]
 		if kind == "m" {
 			c.Mark = &Mark{ID: id, LessonID: lesson, PersonID: person, Value: value, Kind: code, Weight: n, Comment: comment, Version: version}
@@ -245,10 +334,6 @@ func (s *Service) fillGrid(ctx context.Context, q store.Querier, out *Grid) erro
 		}
 	}
 	if err := rows.Close(); err != nil {
-		return err
-	}
-	pms, err := periodMarks(ctx, q, gr.ID, out.Subject, gr.YearID)
-	if err != nil {
 		return err
 	}
 	for i := range out.Rows {
@@ -306,7 +391,7 @@ func weightedAverage(lessons []schedule.Lesson, cells []GridCell) *float64 {
 // lessons are in.
 func (g *Guard) Subjects(ctx context.Context, groupID int64) ([]string, error) {
 	q := g.S.DB.Read()
-	gr, err := loadGroup(ctx, q, groupID)
+	gr, err := g.loadGroup(ctx, groupID, []string{"read"}, "", nil)
 	if err != nil {
 		return nil, hidden(ctx, err)
 	}
@@ -331,7 +416,7 @@ func (g *Guard) Subjects(ctx context.Context, groupID int64) ([]string, error) {
 	sort.Strings(all)
 	out := []string{}
 	for _, s := range all {
-		ok, err := g.allowed(ctx, "read", gr.target(s), gr.ID)
+		ok, err := g.allowed(ctx, "read", gr.object(s))
 		if err != nil {
 			return nil, err
 		}
@@ -341,7 +426,7 @@ func (g *Guard) Subjects(ctx context.Context, groupID int64) ([]string, error) {
 	}
 	if len(out) == 0 {
 		// Nothing readable: answer as for a journal the actor may not see.
-		if err := g.check(ctx, "read", gr.target(""), gr.ID); err != nil {
+		if err := g.check(ctx, "read", gr.object("")); err != nil {
 			return nil, err
 		}
 	}

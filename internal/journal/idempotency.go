@@ -68,10 +68,19 @@ func (k *idemKey) lookup(ctx context.Context, q store.Querier) (*Replay, error) 
 	if err != nil {
 		return nil, err
 	}
-	if hash != k.hash {
+	return k.answer(&storedAnswer{hash: hash, status: status, response: resp})
+}
+
+// answer judges a stored row found for the key (nil: none): its answer
+// when it was stored for the same request, a conflict when not.
+func (k *idemKey) answer(st *storedAnswer) (*Replay, error) {
+	if k == nil || st == nil {
+		return nil, nil
+	}
+	if st.hash != k.hash {
 		return nil, errs.Field(errs.Conflict, "Idempotency-Key", "reused", "this key was already used for a different request; use a new key")
 	}
-	return &Replay{Status: status, Body: []byte(resp)}, nil
+	return &Replay{Status: st.status, Body: []byte(st.response)}, nil
 }
 
 func (k *idemKey) store(ctx context.Context, tx *store.Tx, status int, answer any, now time.Time) error {

@@ -59,11 +59,21 @@ type Service struct {
 	Audit *audit.Log
 	// Now is the clock: lessons after today take no marks.
 	Now func() time.Time
+	// dirCache keeps the scales, work kinds and absence reasons (nil: read
+	// them on every request).
+	dirCache *directory.Cache
+	// prepared is the read pool for the fixed statements of the grid and
+	// the lesson (nil: DB.Read()).
+	prepared *store.Prepared
 }
 
 // NewService returns a service on db with the wall clock.
 func NewService(db *store.DB, dirs *directory.Service, log *audit.Log) *Service {
-	return &Service{DB: db, Dirs: dirs, Audit: log, Now: time.Now}
+	s := &Service{DB: db, Dirs: dirs, Audit: log, Now: time.Now, prepared: store.NewPrepared(db)}
+	if dirs != nil {
+		s.dirCache = dirs.NewCache(journalDirs()...)
+	}
+	return s
 }
 
 func (s *Service) now() time.Time {
@@ -71,6 +81,15 @@ func (s *Service) now() time.Time {
 		return time.Now().UTC().Truncate(time.Microsecond)
 	}
 	return s.Now().UTC().Truncate(time.Microsecond)
+}
+
+// read is the read pool for the journal's fixed statements, kept
+// prepared.
+func (s *Service) read() store.Querier {
+	if s.prepared == nil {
+		return s.DB.Read()
+	}
+	return s.prepared
 }
 
 // Today is the journal's date: lessons after it take no marks yet.

@@ -87,41 +87,21 @@ func scanPeriodMark(row interface{ Scan(...any) error }) (*PeriodMark, error) {
 	return &pm, nil
 }
 
-// periodMarks reads every period, annual and final mark of a group in a
-// subject for a year, by pupil.
-func periodMarks(ctx context.Context, q store.Querier, group int64, subject string, year int64) (map[int64][]*PeriodMark, error) {
-	rows, err := q.QueryContext(ctx, "SELECT "+periodMarkColumns+` FROM period_marks WHERE group_id = $1 AND subject = $2 AND year_id = $3`,
-		group, subject, year)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64][]*PeriodMark{}
-	for rows.Next() {
-		pm, err := scanPeriodMark(rows)
-		if err != nil {
-			return nil, err
-		}
-		out[pm.PersonID] = append(out[pm.PersonID], pm)
-	}
-	return out, rows.Err()
-}
-
 // SetPeriodMark sets a pupil's period, annual or final mark: the teacher of
 // the subject while the period (for annual and final marks, the year) is
 // open, an administrator at any time with a reason.
 func (g *Guard) SetPeriodMark(ctx context.Context, groupID int64, in PeriodMarkInput) (PeriodMarkResult, error) {
 	q := g.S.DB.Read()
-	gr, err := loadGroup(ctx, q, groupID)
+	in.Subject = strings.TrimSpace(in.Subject)
+	in.Reason = strings.TrimSpace(in.Reason)
+	gr, err := g.loadGroup(ctx, groupID, []string{"grade", "amend", "read"}, in.Subject, nil)
 	if err != nil {
 		return PeriodMarkResult{}, hidden(ctx, err)
 	}
-	in.Subject = strings.TrimSpace(in.Subject)
-	in.Reason = strings.TrimSpace(in.Reason)
-	t := gr.target(in.Subject)
+	t := gr.object(in.Subject)
 	// Access first, so a stranger learns nothing from the checks below;
 	// whether the period's lock applies is decided once the period is known.
-	if _, err := g.decideWrite(ctx, "grade", t, gr.ID, false); err != nil {
+	if _, err := g.decideWrite(ctx, "grade", t, false); err != nil {
 		return PeriodMarkResult{}, err
 	}
 	var v errs.Validation
@@ -157,7 +137,7 @@ func (g *Guard) SetPeriodMark(ctx context.Context, groupID int64, in PeriodMarkI
 	if err := v.Err(); err != nil {
 		return PeriodMarkResult{}, err
 	}
-	mode, err := g.decideWrite(ctx, "grade", t, gr.ID, locked)
+	mode, err := g.decideWrite(ctx, "grade", t, locked)
 	if err != nil {
 		return PeriodMarkResult{}, err
 	}
@@ -171,7 +151,7 @@ func (g *Guard) SetPeriodMark(ctx context.Context, groupID int64, in PeriodMarkI
 	case mode == modeAmend && in.Reason == "":
 		return PeriodMarkResult{}, errs.Field(errs.Invalid, "reason", "required", "a change by an administrator needs a reason")
 	}
-	sc, err := g.S.describe(ctx, gr.scale)
+	sc, err := g.S.scaleAt(ctx, gr.dirVersion, gr.scale)
 	if err != nil {
 		return PeriodMarkResult{}, err
 	}

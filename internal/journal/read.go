@@ -46,22 +46,22 @@ type LessonJournal struct {
 
 // Lesson returns a lesson's column for those who may read it.
 func (g *Guard) Lesson(ctx context.Context, id int64) (LessonJournal, error) {
-	li, err := loadLesson(ctx, g.S.DB.Read(), id)
+	li, err := g.loadLesson(ctx, id, []string{"read", "write", "amend"}, nil)
 	if err != nil {
 		return LessonJournal{}, hidden(ctx, err)
 	}
-	if err := g.check(ctx, "read", li.target(), li.GroupID); err != nil {
+	if err := g.check(ctx, "read", li.obj); err != nil {
 		return LessonJournal{}, err
 	}
 	out := LessonJournal{Lesson: li.Lesson, PeriodID: li.PeriodID, PeriodName: li.PeriodName, Locked: li.locked()}
-	if mode, err := g.decideWrite(ctx, "write", li.target(), li.GroupID, li.locked()); err == nil {
+	if mode, err := g.decideWrite(ctx, "write", li.obj, li.locked()); err == nil {
 		out.CanWrite = mode == modeAmend || !li.locked()
 		out.Amend = mode == modeAmend
 	}
-	if out.Scale, err = g.S.describe(ctx, li.ScaleCode); err != nil {
+	if out.Scale, err = g.S.scaleAt(ctx, li.dirVersion, li.ScaleCode); err != nil {
 		return out, err
 	}
-	if out.Cells, err = lessonCells(ctx, g.S.DB.Read(), li); err != nil {
+	if out.Cells, err = lessonCells(ctx, g.S.read(), li); err != nil {
 		return out, err
 	}
 	return out, g.auditRead(ctx, LessonEntity, li.ID, li.OrgID)
@@ -76,7 +76,7 @@ func lessonCells(ctx context.Context, q store.Querier, li lessonInfo) ([]LessonC
 		FROM persons p
 		LEFT JOIN marks mk ON mk.lesson_id = $1 AND mk.person_id = p.id
 		LEFT JOIN attendance ak ON ak.lesson_id = $1 AND ak.person_id = p.id
-		WHERE p.id IN (SELECT person_id FROM group_members WHERE (group_id = $2 OR group_id IN (SELECT id FROM groups WHERE parent_id = $2))
+		WHERE p.id IN (SELECT person_id FROM group_members WHERE group_id IN (SELECT id FROM groups WHERE id = $2 OR parent_id = $2)
 			AND starts_on <= $3 AND (ends_on IS NULL OR ends_on > $3))
 		OR p.id IN (SELECT person_id FROM marks WHERE lesson_id = $1) OR p.id IN (SELECT person_id FROM attendance WHERE lesson_id = $1)
 		ORDER BY p.last_name, p.first_name, p.middle_name, p.id`, li.ID, li.GroupID, li.Date)
@@ -138,11 +138,11 @@ type CellHistory struct {
 // History returns the history of a cell, oldest first, for those who may
 // read the lesson's journal.
 func (g *Guard) History(ctx context.Context, lessonID, personID int64) (CellHistory, error) {
-	li, err := loadLesson(ctx, g.S.DB.Read(), lessonID)
+	li, err := g.loadLesson(ctx, lessonID, []string{"read"}, nil)
 	if err != nil {
 		return CellHistory{}, hidden(ctx, err)
 	}
-	if err := g.check(ctx, "read", li.target(), li.GroupID); err != nil {
+	if err := g.check(ctx, "read", li.obj); err != nil {
 		return CellHistory{}, err
 	}
 	out := CellHistory{LessonID: lessonID, Entries: []HistoryEntry{}}

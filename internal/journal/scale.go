@@ -175,3 +175,49 @@ func (s *Service) describe(ctx context.Context, code string) (Scale, error) {
 	}
 	return Scale{}, errs.E(errs.NotFound, "there is no mark scale %q", code)
 }
+
+// journalDirs are the directories the journal reads on every write and
+// grid: the scales, the work kinds with their weights, the absence reasons.
+func journalDirs() []string {
+	return []string{directory.MarkScale, directory.WorkKind, directory.AbsenceReason}
+}
+
+// dirVersionSQL is the version of journalDirs, selected by the queries
+// that load a lesson or a group, so the cache is checked without a query.
+func dirVersionSQL() string { return directory.VersionSQL(journalDirs()...) }
+
+// directories returns journalDirs at version, from the cache while they
+// stand still; nil when the service has no directory service.
+func (s *Service) directories(ctx context.Context, version int64) (*directory.Snapshot, error) {
+	if s.dirCache == nil {
+		return nil, nil
+	}
+	return s.dirCache.At(ctx, version)
+}
+
+// scaleAt describes a scale from the directories at version (selected
+// with the object that names the scale).
+func (s *Service) scaleAt(ctx context.Context, version int64, code string) (Scale, error) {
+	snap, err := s.directories(ctx, version)
+	switch {
+	case err != nil:
+		return Scale{}, err
+	case snap == nil:
+		return s.describe(ctx, code)
+	}
+	return describeIn(snap, code)
+}
+
+// describeIn describes a scale as describe does, from a snapshot of the
+// directories (nil: the builtin description only).
+func describeIn(snap *directory.Snapshot, code string) (Scale, error) {
+	if snap != nil {
+		if e, ok := snap.Get(directory.MarkScale, code); ok {
+			return ScaleFromEntry(e), nil
+		}
+	}
+	if sc, ok := BuiltinScale(code); ok {
+		return sc, nil
+	}
+	return Scale{}, errs.E(errs.NotFound, "there is no mark scale %q", code)
+}

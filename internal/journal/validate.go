@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"unicode/utf8"
 
+	"shkola/internal/directory"
 	"shkola/internal/errs"
 	"shkola/internal/store"
 )
@@ -42,6 +44,23 @@ func loadCodes(ctx context.Context, q store.Querier) (codes, error) {
 		c.weights[code] = a.Weight
 	}
 	return c, rows.Err()
+}
+
+// codesIn reads the codes from a snapshot of the directories as loadCodes
+// reads them from the database.
+func codesIn(snap *directory.Snapshot) codes {
+	c := codes{weights: map[string]int{}, reasons: map[string]bool{}}
+	for _, e := range snap.Active(directory.AbsenceReason) {
+		c.reasons[e.Code] = true
+	}
+	for _, e := range snap.Active(directory.WorkKind) {
+		w, _ := e.Attrs["weight"].(int64)
+		if w < 1 || w > math.MaxInt32 {
+			w = 1 // as loadCodes, which takes a weight it cannot read as 1
+		}
+		c.weights[e.Code] = int(w)
+	}
+	return c
 }
 
 // cellPlan is a valid cell, normalised, before it meets the stored row.

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -19,10 +20,15 @@ import (
 // committed first: the caller answers with what was stored for it.
 var errReplay = errors.New("journal: idempotency key committed by a concurrent request")
 
+// errNoWrite rolls back a transaction that found, among what it read, a
+// refused cell that keeps the whole batch from being written.
+var errNoWrite = errors.New("journal: the batch is refused")
+
 // writeLesson validates a batch against the lesson and writes the valid
-// cells in one transaction: existing cells read once, one upsert and one
-// delete per table, one multi-row history insert, the change log in two
-// statements and one audit entry for the whole batch.
+// cells in one transaction: existing cells and the pupils' membership read
+// in one statement (which also locks the lesson), one upsert and one
+// delete per table, one multi-row history insert, the stored answer, the
+// change log in two statements and one audit entry for the whole batch.
 func (s *Service) writeLesson(ctx context.Context, li lessonInfo, b Batch, mode writeMode, idem *idemKey) (BatchResult, error) {
 	if err := checkBatch(&b); err != nil {
 		return BatchResult{}, err
@@ -31,11 +37,7 @@ func (s *Service) writeLesson(ctx context.Context, li lessonInfo, b Batch, mode 
 		return BatchResult{}, errs.Field(errs.Invalid, "reason", "required",
 			"a change by an administrator (the period is closed or the lesson is not yours) needs a reason")
 	}
-	sc, err := s.describe(ctx, li.ScaleCode)
-	if err != nil {
-		return BatchResult{}, err
-	}
-	c, err := loadCodes(ctx, s.DB.Read())
+	sc, c, err := s.scaleAndCodes(ctx, li)
 	if err != nil {
 		return BatchResult{}, err
 	}
@@ -51,48 +53,44 @@ func (s *Service) writeLesson(ctx context.Context, li lessonInfo, b Batch, mode 
 	}
 	persons := make([]int64, 0, len(plans))
 	for _, p := range plans {
+		if lessonErr != nil {
+			p.errs = append([]CellErr{*lessonErr}, p.errs...)
+		}
 		if p.person > 0 {
 			persons = append(persons, p.person)
 		}
 	}
-	in, err := members(ctx, s.DB.Read(), li, persons)
-	if err != nil {
-		return BatchResult{}, err
+	if refused(plans, b.Mode) {
+		// Nothing will be written: membership is read for the answer only.
+		in, err := members(ctx, s.DB.Read(), li, persons)
+		if err != nil {
+			return BatchResult{}, err
+		}
+		checkMembers(plans, in, li)
+		return refusal(li, b, plans), nil
 	}
-	failed := 0
-	for _, p := range plans {
-		if lessonErr != nil {
-			p.errs = append([]CellErr{*lessonErr}, p.errs...)
-		}
-		if p.person > 0 && !in[p.person] {
-			p.fail("person_id", "member", "the pupil is not in this class or group on "+li.Date)
-		}
-		if len(p.errs) > 0 {
-			failed++
-		}
-	}
-	res := BatchResult{LessonID: li.ID, Mode: b.Mode, Cells: make([]CellResult, len(plans))}
-	if failed > 0 && (b.Mode == AllOrNothing || failed == len(plans)) {
-		for i, p := range plans {
-			res.Cells[i] = CellResult{PersonID: p.person, Status: CellSkipped}
-			if len(p.errs) > 0 {
-				res.Cells[i] = CellResult{PersonID: p.person, Status: CellError, Errors: p.errs}
-			}
-		}
-		res.Failed = failed
-		return res, nil
-	}
-	valid := make([]*cellPlan, 0, len(plans))
-	for _, p := range plans {
-		if len(p.errs) == 0 {
-			valid = append(valid, p)
-		}
-	}
+	var res BatchResult
 	err = s.DB.WithTx(ctx, func(tx *store.Tx) error {
-		if err := s.applyTx(ctx, tx, li, b, mode, valid); err != nil {
+		st, err := readForWrite(ctx, tx, li, persons)
+		if err != nil {
 			return err
 		}
-		res.Saved, res.Failed = 0, 0
+		checkMembers(plans, st.members, li)
+		if refused(plans, b.Mode) {
+			res = refusal(li, b, plans)
+			return errNoWrite
+		}
+		valid := make([]*cellPlan, 0, len(plans))
+		for _, p := range plans {
+			if len(p.errs) == 0 {
+				valid = append(valid, p)
+			}
+		}
+		changes, fields, err := s.writeCells(ctx, tx, li, b, mode, valid, st)
+		if err != nil {
+			return err
+		}
+		res = BatchResult{LessonID: li.ID, Mode: b.Mode, Cells: make([]CellResult, len(plans))}
 		for i, p := range plans {
 			if len(p.errs) > 0 {
 				res.Cells[i] = CellResult{PersonID: p.person, Status: CellError, Errors: p.errs}
@@ -102,36 +100,83 @@ func (s *Service) writeLesson(ctx context.Context, li lessonInfo, b Batch, mode 
 			res.Cells[i] = p.result
 			res.Saved++
 		}
-		if idem == nil {
-			return nil
+		if idem != nil {
+			// Before the change log and the audit entry, whose rows every
+			// writer waits for: what follows them until COMMIT holds all.
+			if err := idem.store(ctx, tx, res.Status(), res, s.now()); err != nil {
+				return err
+			}
 		}
-		return idem.store(ctx, tx, res.Status(), res, s.now())
+		return s.logChanges(ctx, tx, li, b, mode, valid, changes, fields)
 	})
+	if errors.Is(err, errNoWrite) {
+		return res, nil
+	}
 	if err != nil && idem != nil && store.IsUniqueViolation(err) {
 		return BatchResult{}, errReplay
 	}
 	return res, err
 }
 
-// applyTx writes the valid cells: it reads what is stored, keeps the cells
-// that change and writes them with their history, change log and audit.
-func (s *Service) applyTx(ctx context.Context, tx *store.Tx, li lessonInfo, b Batch, mode writeMode, valid []*cellPlan) error {
-	if tx.Engine == store.Postgres {
-		// One writer per lesson at a time, so the old values in the history
-		// are the ones replaced (SQLite has one writer anyway).
-		var id int64
-		if err := tx.QueryRowContext(ctx, "SELECT id FROM lessons WHERE id = $1 FOR UPDATE", li.ID).Scan(&id); err != nil {
-			return err
+// scaleAndCodes returns the lesson's scale and the codes its cells may
+// use, from the cached directories at the version the lesson was read with.
+func (s *Service) scaleAndCodes(ctx context.Context, li lessonInfo) (Scale, codes, error) {
+	snap, err := s.directories(ctx, li.dirVersion)
+	if err != nil {
+		return Scale{}, codes{}, err
+	}
+	if snap == nil {
+		sc, err := s.describe(ctx, li.ScaleCode)
+		if err != nil {
+			return sc, codes{}, err
+		}
+		c, err := loadCodes(ctx, s.DB.Read())
+		return sc, c, err
+	}
+	sc, err := describeIn(snap, li.ScaleCode)
+	return sc, codesIn(snap), err
+}
+
+// refused reports whether a batch is refused whole: a refused cell in an
+// all-or-nothing batch, or every cell refused.
+func refused(plans []*cellPlan, mode string) bool {
+	failed := 0
+	for _, p := range plans {
+		if len(p.errs) > 0 {
+			failed++
 		}
 	}
-	persons := make([]int64, len(valid))
-	for i, p := range valid {
-		persons[i] = p.person
+	return failed > 0 && (mode == AllOrNothing || failed == len(plans))
+}
+
+// refusal is the answer to a batch refused whole: every cell's errors,
+// the valid ones skipped.
+func refusal(li lessonInfo, b Batch, plans []*cellPlan) BatchResult {
+	res := BatchResult{LessonID: li.ID, Mode: b.Mode, Cells: make([]CellResult, len(plans))}
+	for i, p := range plans {
+		res.Cells[i] = CellResult{PersonID: p.person, Status: CellSkipped}
+		if len(p.errs) > 0 {
+			res.Cells[i] = CellResult{PersonID: p.person, Status: CellError, Errors: p.errs}
+			res.Failed++
+		}
 	}
-	oldMarks, oldAtt, err := storedCells(ctx, tx, li.ID, persons)
-	if err != nil {
-		return err
+	return res
+}
+
+// checkMembers refuses the cells of pupils who were not members of the
+// lesson's group (or one of its sub-groups) on its day.
+func checkMembers(plans []*cellPlan, in map[int64]bool, li lessonInfo) {
+	for _, p := range plans {
+		if p.person > 0 && !in[p.person] {
+			p.fail("person_id", "member", "the pupil is not in this class or group on "+li.Date)
+		}
 	}
+}
+
+// writeCells compares the valid cells with what is stored, writes those
+// that change with their history, and returns their change-log rows and
+// the audit entry's field changes.
+func (s *Service) writeCells(ctx context.Context, tx *store.Tx, li lessonInfo, b Batch, mode writeMode, valid []*cellPlan, st stored) ([]store.Change, []audit.FieldChange, error) {
 	a := identity.From(ctx)
 	author := authorOf(a)
 	var account *int64
@@ -143,7 +188,7 @@ func (s *Service) applyTx(ctx context.Context, tx *store.Tx, li lessonInfo, b Ba
 	var markDel, attDel []int64
 	for _, p := range valid {
 		p.result = CellResult{PersonID: p.person, Status: CellUnchanged}
-		p.markOld, p.attOld = oldMarks[p.person], oldAtt[p.person]
+		p.markOld, p.attOld = st.marks[p.person], st.att[p.person]
 		if p.hasMark {
 			switch {
 			case p.mark == nil && p.markOld != nil:
@@ -187,27 +232,32 @@ func (s *Service) applyTx(ctx context.Context, tx *store.Tx, li lessonInfo, b Ba
 		}
 	}
 	if err := upsertMarks(ctx, tx, li, markUp, account, now); err != nil {
-		return err
+		return nil, nil, err
 	}
 	if err := upsertAttendance(ctx, tx, li, attUp, account, now); err != nil {
-		return err
+		return nil, nil, err
 	}
 	if err := deleteCells(ctx, tx, "marks", li.ID, markDel); err != nil {
-		return err
+		return nil, nil, err
 	}
 	if err := deleteCells(ctx, tx, "attendance", li.ID, attDel); err != nil {
-		return err
+		return nil, nil, err
 	}
 	reason := ""
 	if mode == modeAmend {
 		reason = b.Reason
 	}
 	changes, hist, fields := s.describeChanges(ctx, li, valid, now)
+	return changes, fields, insertHistory(ctx, tx, li.ID, hist, author, account, reason, now)
+}
+
+// logChanges records the cells that changed in the change log and the
+// audit log: last in the transaction, because both take rows every writer
+// waits for until COMMIT.
+func (s *Service) logChanges(ctx context.Context, tx *store.Tx, li lessonInfo, b Batch, mode writeMode, valid []*cellPlan,
+	changes []store.Change, fields []audit.FieldChange) error {
 	if len(changes) == 0 {
 		return nil
-	}
-	if err := insertHistory(ctx, tx, li.ID, hist, author, account, reason, now); err != nil {
-		return err
 	}
 	if err := tx.RecordBatch(ctx, changes); err != nil {
 		return err
@@ -219,12 +269,24 @@ func (s *Service) applyTx(ctx context.Context, tx *store.Tx, li lessonInfo, b Ba
 	e := audit.Entry{Action: audit.RecordUpdate, Outcome: audit.Success, ObjectType: LessonEntity,
 		ObjectID: strconv.FormatInt(li.ID, 10), OrgID: &org, Changes: fields, Detail: "journal cells"}
 	if mode == modeAmend {
-		e.Detail = truncate("amended: "+reason, 900)
+		e.Detail = truncate("amended: "+b.Reason, 900)
 	}
 	if len(valid) == 1 {
 		e.PersonID = valid[0].person
 	}
 	return s.Audit.Append(ctx, tx, e)
+}
+
+// cellChange is the data of a mark's or an attendance's change-log row
+// (the notifications' contract: ids and codes). The fields are in the
+// order a map's keys were written, so the rows read as before; a struct
+// is marshalled without sorting keys, inside the write transaction.
+type cellChange struct {
+	GroupID  int64  `json:"group_id"`
+	LessonID int64  `json:"lesson_id"`
+	PersonID int64  `json:"person_id"`
+	Status   string `json:"status,omitempty"`
+	Subject  string `json:"subject"`
 }
 
 type histRow struct {
@@ -250,7 +312,7 @@ func (s *Service) describeChanges(ctx context.Context, li lessonInfo, valid []*c
 			} else {
 				id = p.markOld.ID
 			}
-			data, _ := json.Marshal(map[string]any{"person_id": p.person, "lesson_id": li.ID, "group_id": li.GroupID, "subject": li.Subject})
+			data, _ := json.Marshal(cellChange{GroupID: li.GroupID, LessonID: li.ID, PersonID: p.person, Subject: li.Subject})
 			changes = append(changes, store.Change{At: now, Entity: MarkEntity, EntityID: strconv.FormatInt(id, 10), Op: p.markOp,
 				OrgID: &org, Actor: actor, Data: data})
 			old, nw := p.markOld.text(), p.mark.text()
@@ -265,8 +327,7 @@ func (s *Service) describeChanges(ctx context.Context, li lessonInfo, valid []*c
 			} else {
 				id = p.attOld.ID
 			}
-			data, _ := json.Marshal(map[string]any{"person_id": p.person, "lesson_id": li.ID, "group_id": li.GroupID,
-				"subject": li.Subject, "status": status})
+			data, _ := json.Marshal(cellChange{GroupID: li.GroupID, LessonID: li.ID, PersonID: p.person, Status: status, Subject: li.Subject})
 			changes = append(changes, store.Change{At: now, Entity: AttendanceEntity, EntityID: strconv.FormatInt(id, 10), Op: p.attOp,
 				OrgID: &org, Actor: actor, Data: data})
 			old, nw := p.attOld.text(), p.att.text()
@@ -299,8 +360,10 @@ func truncate(s string, n int) string {
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
-// values appends one parenthesised row of placeholders per row to b.
-func values(b *strings.Builder, args *store.Args, rows [][]any) {
+// values appends one parenthesised row of placeholders per row to b, in
+// the order of args: bare "?" on SQLite, which numbers "$n" by searching
+// the ones already seen (hundreds here, parsed while the writer is held).
+func values(e store.Engine, b *strings.Builder, args *store.Args, rows [][]any) {
 	for i, r := range rows {
 		if i > 0 {
 			b.WriteString(", ")
@@ -310,7 +373,8 @@ func values(b *strings.Builder, args *store.Args, rows [][]any) {
 			if j > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(args.Add(v))
+			args.Values = append(args.Values, v)
+			b.WriteString(e.Param(len(args.Values)))
 		}
 		b.WriteByte(')')
 	}
@@ -329,7 +393,7 @@ func upsertMarks(ctx context.Context, tx *store.Tx, li lessonInfo, ps []*cellPla
 	var args store.Args
 	b.WriteString(`INSERT INTO marks (org_id, lesson_id, person_id, scale, value, score, work_kind, weight, comment, author, account_id,
 		created_at, updated_at) VALUES `)
-	values(&b, &args, rows)
+	values(tx.Engine, &b, &args, rows)
 	b.WriteString(` ON CONFLICT (lesson_id, person_id) DO UPDATE SET scale = excluded.scale, value = excluded.value,
 		score = excluded.score, work_kind = excluded.work_kind, weight = excluded.weight, comment = excluded.comment,
 		author = excluded.author, account_id = excluded.account_id, version = marks.version + 1, updated_at = excluded.updated_at
@@ -358,7 +422,7 @@ func upsertAttendance(ctx context.Context, tx *store.Tx, li lessonInfo, ps []*ce
 	var args store.Args
 	b.WriteString(`INSERT INTO attendance (org_id, lesson_id, person_id, status, reason, late_minutes, author, account_id,
 		created_at, updated_at) VALUES `)
-	values(&b, &args, rows)
+	values(tx.Engine, &b, &args, rows)
 	b.WriteString(` ON CONFLICT (lesson_id, person_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
 		late_minutes = excluded.late_minutes, author = excluded.author, account_id = excluded.account_id,
 		version = attendance.version + 1, updated_at = excluded.updated_at
@@ -417,52 +481,74 @@ func insertHistory(ctx context.Context, tx *store.Tx, lesson int64, hist []histR
 	var b strings.Builder
 	var args store.Args
 	b.WriteString("INSERT INTO journal_history (lesson_id, person_id, what, old_value, new_value, author, account_id, reason, at) VALUES ")
-	values(&b, &args, rows)
+	values(tx.Engine, &b, &args, rows)
 	_, err := tx.ExecContext(ctx, b.String(), args.Values...)
 	return err
 }
 
-// storedCells reads the marks and attendance of persons at a lesson in one
-// query.
-func storedCells(ctx context.Context, q store.Querier, lesson int64, persons []int64) (map[int64]*Mark, map[int64]*Attendance, error) {
-	marks, att := map[int64]*Mark{}, map[int64]*Attendance{}
-	if len(persons) == 0 {
-		return marks, att, nil
-	}
+// stored is what a write finds: the stored cells of the batch's pupils
+// and which of them were members of the lesson's group on its day.
+type stored struct {
+	marks   map[int64]*Mark
+	att     map[int64]*Attendance
+	members map[int64]bool
+}
+
+// readForWrite reads, in one statement, the stored cells of persons at the
+// lesson and which of them were members of its group (or one of its
+// sub-groups) on its day. On PostgreSQL the statement also locks the
+// lesson: one writer per lesson at a time, so the old values in the
+// history are the ones replaced (SQLite has one writer anyway).
+func readForWrite(ctx context.Context, tx *store.Tx, li lessonInfo, persons []int64) (stored, error) {
+	st := stored{marks: map[int64]*Mark{}, att: map[int64]*Attendance{}, members: map[int64]bool{}}
 	var args store.Args
-	l := args.Add(lesson)
+	l := args.Add(li.ID)
+	if len(persons) == 0 {
+		var id int64
+		return st, tx.QueryRowContext(ctx, "SELECT id FROM lessons WHERE id = "+l+tx.Engine.ForUpdate(), args.Values...).Scan(&id)
+	}
+	g, d := args.Add(li.GroupID), args.Add(li.Date)
 	ph := make([]string, len(persons))
 	for i, p := range persons {
 		ph[i] = args.Add(p)
 	}
 	in := "(" + strings.Join(ph, ", ") + ")"
-	rows, err := q.QueryContext(ctx, `SELECT 'm', id, person_id, value, score, work_kind, weight, comment, author, version, updated_at
+	rows, err := tx.QueryContext(ctx, tx.Engine.Locking("lessons", "lessons.id = "+l, `
+		SELECT 'm' AS k, id, person_id, value AS v, score, work_kind AS code, weight AS n, comment, author, version, updated_at
 		FROM marks WHERE lesson_id = `+l+` AND person_id IN `+in+`
 		UNION ALL SELECT 'a', id, person_id, status, NULL, reason, COALESCE(late_minutes, 0), '', author, version, updated_at
-		FROM attendance WHERE lesson_id = `+l+` AND person_id IN `+in, args.Values...)
+		FROM attendance WHERE lesson_id = `+l+` AND person_id IN `+in+`
+		UNION ALL SELECT 'g', 0, person_id, '', NULL, '', 0, '', '', 0, NULL
+		FROM group_members WHERE person_id IN `+in+` AND starts_on <= `+d+` AND (ends_on IS NULL OR ends_on > `+d+`)
+		AND (group_id = `+g+` OR group_id IN (SELECT id FROM groups WHERE parent_id = `+g+`))`), args.Values...)
 	if err != nil {
-		return nil, nil, err
+		return st, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var kind, value, code, comment, author string
-		var id, person, version int64
+		var kind, value, code, comment, author sql.NullString
+		var id, person, version, num sql.NullInt64 // all NULL in PostgreSQL's row of the bare lock
 		var score *float64
-		var n int
-		var at time.Time
-		if err := rows.Scan(&kind, &id, &person, &value, &score, &code, &n, &comment, &author, &version, &at); err != nil {
-			return nil, nil, err
+		var at sql.NullTime
+		if err := rows.Scan(&kind, &id, &person, &value, &score, &code, &num, &comment, &author, &version, &at); err != nil {
+			return st, err
 		}
-		if kind == "m" {
-			marks[person] = &Mark{ID: id, LessonID: lesson, PersonID: person, Value: value, Score: score, Kind: code, Weight: n,
-				Comment: comment, Author: author, Version: version, UpdatedAt: at.UTC()}
-			continue
+		p, n := person.Int64, int(num.Int64)
+		switch kind.String {
+		case "m":
+			st.marks[p] = &Mark{ID: id.Int64, LessonID: li.ID, PersonID: p, Value: value.String, Score: score, Kind: code.String, Weight: n,
+				Comment: comment.String, Author: author.String, Version: version.Int64, UpdatedAt: at.Time.UTC()}
+		case "a":
+			a := &Attendance{ID: id.Int64, LessonID: li.ID, PersonID: p, Status: value.String, Reason: code.String, Author: author.String,
+				Version: version.Int64, UpdatedAt: at.Time.UTC()}
+			if value.String == Late {
+				m := n
+				a.Minutes = &m
+			}
+			st.att[p] = a
+		case "g":
+			st.members[p] = true
 		}
-		a := &Attendance{ID: id, LessonID: lesson, PersonID: person, Status: value, Reason: code, Author: author, Version: version, UpdatedAt: at.UTC()}
-		if value == Late {
-			a.Minutes = &n
-		}
-		att[person] = a
 	}
-	return marks, att, rows.Err()
+	return st, rows.Err()
 }

@@ -23,3 +23,12 @@ func TakesLesson(ctx context.Context, q store.Querier, a *identity.Actor, _ iden
 	}
 	return err == nil, err
 }
+
+// TakesLessonSQL is TakesLesson for the lesson whose id is in c.Lesson.
+func TakesLessonSQL(a *identity.Actor, c access.Columns, args *store.Args) string {
+	if c.Lesson == "" {
+		return ""
+	}
+	return `EXISTS (SELECT 1 FROM lessons tll WHERE tll.id = ` + c.Lesson + `
+		AND COALESCE(tll.substitute_id, tll.teacher_id) = ` + args.Add(a.PersonID) + `)`
+}

@@ -79,3 +79,16 @@ func (e Engine) SkipLocked() string {
 	}
 	return ""
 }
+
+// Locking returns query (whose columns are named, and which may be a
+// UNION) made to also lock the row of table matching where, in the same
+// round trip: on PostgreSQL the rows are read beside that row (one row of
+// NULLs when query has none) with FOR UPDATE OF it; SQLite has a single
+// writer and runs query as it is (a wrapped UNION would also lose its
+// columns' declared types there, and with them the times).
+func (e Engine) Locking(table, where, query string) string {
+	if e != Postgres {
+		return query
+	}
+	return "SELECT q.* FROM " + table + " LEFT JOIN (" + query + ") q ON 1 = 1 WHERE " + where + " FOR UPDATE OF " + table
+}
