@@ -62,14 +62,11 @@ type Service struct {
 	// dirCache keeps the scales, work kinds and absence reasons (nil: read
 	// them on every request).
 	dirCache *directory.Cache
-	// prepared is the read pool for the fixed statements of the grid and
-	// the lesson (nil: DB.Read()).
-	prepared *store.Prepared
 }
 
 // NewService returns a service on db with the wall clock.
 func NewService(db *store.DB, dirs *directory.Service, log *audit.Log) *Service {
-	s := &Service{DB: db, Dirs: dirs, Audit: log, Now: time.Now, prepared: store.NewPrepared(db)}
+	s := &Service{DB: db, Dirs: dirs, Audit: log, Now: time.Now}
 	if dirs != nil {
 		s.dirCache = dirs.NewCache(journalDirs()...)
 	}
@@ -83,14 +80,9 @@ func (s *Service) now() time.Time {
 	return s.Now().UTC().Truncate(time.Microsecond)
 }
 
-// read is the read pool for the journal's fixed statements, kept
-// prepared.
-func (s *Service) read() store.Querier {
-	if s.prepared == nil {
-		return s.DB.Read()
-	}
-	return s.prepared
-}
+// read is the read pool (on SQLite the store keeps each connection's
+// statements prepared).
+func (s *Service) read() store.Querier { return s.DB.Read() }
 
 // Today is the journal's date: lessons after it take no marks yet.
 func (s *Service) Today() string { return s.now().Format("2006-01-02") }
