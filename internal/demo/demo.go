@@ -63,6 +63,9 @@ func Epoch() time.Time { return time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC) }
 type Summary struct {
 	Counts map[string]int
 	Took   time.Duration
+	// Steps is the time of each step, in the order they ran, so a slow
+	// generation shows where its time went.
+	Steps []StepTime
 	// Logins are the demo accounts (login, password, role, where) to print.
 	Logins []Login
 }
@@ -70,6 +73,22 @@ type Summary struct {
 // Login is a demo account a person can try.
 type Login struct {
 	Login, Password, Role, Org string
+}
+
+// StepTime is how long one step of the generation took.
+type StepTime struct {
+	Name  string
+	Took  time.Duration
+	Trips int64 // statements and round trips sent to the database (store.QueryCounter)
+}
+
+// Timings is the steps' times for people: "organisations 12ms (40 trips), …".
+func (s Summary) Timings() string {
+	parts := make([]string, len(s.Steps))
+	for i, st := range s.Steps {
+		parts[i] = fmt.Sprintf("%s %s (%d trips)", st.Name, st.Took.Round(time.Millisecond), st.Trips)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // String is the summary for people: "4 schools, 2 municipalities…".
@@ -96,6 +115,8 @@ type Gen struct {
 	Size       Size
 	Names      *Names
 	Sum        *Summary
+	// usedSNILS are the SNILS generated so far, so no two people share one.
+	usedSNILS map[string]bool
 
 	Region         org.Organisation
 	Municipalities []org.Organisation
@@ -135,14 +156,16 @@ func Generate(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 	start := time.Now()
 	sum := Summary{Counts: map[string]int{}}
 	g := &Gen{R: rand.New(rand.NewPCG(uint64(opt.Seed), 0x5348_4b4f_4c41)), Size: size, Sum: &sum, Accounts: opt.Accounts, // #nosec G115 G404 -- the demo region is deterministic on purpose (same seed, same region); the seed's bits are reused as they are
-		People: opt.People, Contingent: opt.Contingent}
+		People: opt.People, Contingent: opt.Contingent, usedSNILS: map[string]bool{}}
 	g.Names = NewNames(g.R)
 	g.Portfolio = opt.Portfolio
 	err := db.WithTx(ctx, func(tx *store.Tx) error {
 		for _, s := range steps() {
+			t, trips := time.Now(), db.Queries.Read()
 			if err := s.Run(ctx, g, tx); err != nil {
 				return fmt.Errorf("demo %s: %w", s.Name, err)
 			}
+			sum.Steps = append(sum.Steps, StepTime{Name: s.Name, Took: time.Since(t), Trips: db.Queries.Read().Sub(trips).RoundTrips()})
 		}
 		return nil
 	})

@@ -131,48 +131,31 @@ func heldLessons(ctx context.Context, g *Gen, tx *store.Tx, orgID int64) error {
 		}
 		k++
 	}
+	// The topics go into a temporary table in bulk and onto the lessons in
+	// one UPDATE (lesson generation writes lessons without topics).
 	if _, err := tx.ExecContext(ctx, "CREATE TEMPORARY TABLE demo_topics (id BIGINT PRIMARY KEY, topic TEXT NOT NULL, control BOOLEAN NOT NULL)"); err != nil {
 		return err
 	}
-	const per = 120
-	for start := 0; start < len(ups); start += per {
-		var b strings.Builder
-		var a store.Args
-		b.WriteString("INSERT INTO demo_topics (id, topic, control) VALUES ")
-		for i, u := range ups[start:min(start+per, len(ups))] {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "(%s, %s, %s)", a.Add(u.id), a.Add(u.topic), a.Add(u.control))
-		}
-		if _, err := tx.ExecContext(ctx, b.String(), a.Values...); err != nil {
-			return err
-		}
+	if err := store.CopyRows(ctx, tx, "demo_topics", []string{"id", "topic", "control"}, len(ups), func(i int, a []any) error {
+		a[0], a[1], a[2] = ups[i].id, ups[i].topic, ups[i].control
+		return nil
+	}); err != nil {
+		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE lessons SET topic = (SELECT t.topic FROM demo_topics t WHERE t.id = lessons.id),
-		control_work = (SELECT t.control FROM demo_topics t WHERE t.id = lessons.id),
-		kind = CASE WHEN (SELECT t.control FROM demo_topics t WHERE t.id = lessons.id) THEN 'control' ELSE kind END
-		WHERE id IN (SELECT id FROM demo_topics)`); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE lessons SET topic = t.topic, control_work = t.control,
+		kind = CASE WHEN t.control THEN 'control' ELSE lessons.kind END FROM demo_topics t WHERE t.id = lessons.id`); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, "DROP TABLE demo_topics"); err != nil {
 		return err
 	}
 	now := Epoch()
-	for start := 0; start < len(hws); start += per {
-		var b strings.Builder
-		var a store.Args
-		b.WriteString("INSERT INTO homework (lesson_id, text, due_on, version, created_at, updated_at) VALUES ")
-		ts := a.Add(now)
-		for i, h := range hws[start:min(start+per, len(hws))] {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "(%s, %s, %s, 1, %s, %s)", a.Add(h.lesson), a.Add(h.text), a.Add(h.due), ts, ts)
-		}
-		if _, err := tx.ExecContext(ctx, b.String(), a.Values...); err != nil {
-			return err
-		}
+	if err := store.CopyRows(ctx, tx, "homework", []string{"lesson_id", "text", "due_on", "version", "created_at", "updated_at"}, len(hws),
+		func(i int, a []any) error {
+			a[0], a[1], a[2], a[3], a[4], a[5] = hws[i].lesson, hws[i].text, hws[i].due, 1, now, now
+			return nil
+		}); err != nil {
+		return err
 	}
 	g.Sum.Counts["lessons held"] += len(ups)
 	g.Sum.Counts["homework"] += len(hws)
