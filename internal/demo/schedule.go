@@ -308,8 +308,9 @@ func schoolTimetable(ctx context.Context, g *Gen, tx *store.Tx, svc *schedule.Se
 	if err != nil {
 		return err
 	}
+	topics := &topicsByGroup{held: map[string]int{}}
 	for _, p := range periods {
-		res, err := svc.GenerateTx(ctx, tx, schedule.GenerateFilter{PeriodID: p.ID}, nil)
+		res, err := svc.GenerateHistoryTx(ctx, tx, schedule.GenerateFilter{PeriodID: p.ID}, nil, topics.fill)
 		if err != nil {
 			return err
 		}

@@ -97,6 +97,19 @@ func PeriodOrg(ctx context.Context, q store.Querier, periodID int64) (int64, err
 
 // GenerateTx generates inside tx.
 func (s *Service) GenerateTx(ctx context.Context, tx *store.Tx, f GenerateFilter, af AuditFunc) (Generated, error) {
+	return s.generateTx(ctx, tx, f, af, nil)
+}
+
+// GenerateHistoryTx is GenerateTx for a loader of history (the demo
+// generator): fill is given the lessons about to be written, in the order
+// generation made them, and may set the topic, kind and control work of
+// those already held when the data is loaded, so each lesson is written
+// once rather than written and then updated.
+func (s *Service) GenerateHistoryTx(ctx context.Context, tx *store.Tx, f GenerateFilter, af AuditFunc, fill func(ls []Lesson)) (Generated, error) {
+	return s.generateTx(ctx, tx, f, af, fill)
+}
+
+func (s *Service) generateTx(ctx context.Context, tx *store.Tx, f GenerateFilter, af AuditFunc, fill func(ls []Lesson)) (Generated, error) {
 	out := Generated{PeriodID: f.PeriodID, Skipped: []Skip{}}
 	p, err := calendar.LoadPeriod(ctx, tx, f.PeriodID, "")
 	if err != nil {
@@ -259,6 +272,9 @@ func (s *Service) GenerateTx(ctx context.Context, tx *store.Tx, f GenerateFilter
 				Room: e.room, Kind: "regular", Status: Planned, entryID: &entryID, plannedOn: &planned})
 		}
 	}
+	if fill != nil {
+		fill(todo)
+	}
 	ids, err := insertLessons(ctx, tx, todo, s.now())
 	if err != nil {
 		return out, err
@@ -377,7 +393,7 @@ func insertLessons(ctx context.Context, tx *store.Tx, ls []Lesson, now time.Time
 		"topic", "control_work", "version", "created_at", "updated_at", "entry_id", "planned_on"}, len(ls), func(i int, a []any) error {
 		l := &ls[i]
 		a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8] = ids[i], l.OrgID, l.GroupID, l.Subject, l.TeacherID, l.Date, l.Slot, l.Room, l.Kind
-		a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16] = l.Status, "", false, 1, now, now, l.entryID, l.plannedOn
+		a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16] = l.Status, l.Topic, l.ControlWork, 1, now, now, l.entryID, l.plannedOn
 		return nil
 	})
 	if err != nil {
