@@ -21,7 +21,7 @@ const journalCloseBefore = "2026-11-01"
 // journalBatch is how many rows of a table are collected before they are
 // written (one COPY on PostgreSQL; on SQLite, INSERTs of as many rows as
 // the parameter limit allows).
-const journalBatch = 5000
+const journalBatch = 30000
 
 // genJournal fills the journal of every lesson the demo has: attendance
 // with more absences in winter and illnesses that last a few days, marks

@@ -265,11 +265,11 @@ func schoolTimetable(ctx context.Context, g *Gen, tx *store.Tx, svc *schedule.Se
 	if err := rows.Close(); err != nil {
 		return err
 	}
+	// Colleagues brought in are assigned in bulk once the week is placed.
+	var extra []assignment
 	newAssign := func(class, teacher int64, subject string) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO assignments (group_id, teacher_id, subject, starts_on, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			class, teacher, subject, y.StartsOn, Epoch())
-		g.Sum.Counts["teaching assignments"]++
-		return err
+		extra = append(extra, assignment{class, teacher, subject})
+		return nil
 	}
 	var lines []ttLine
 	for _, c := range cls {
@@ -290,6 +290,9 @@ func schoolTimetable(ctx context.Context, g *Gen, tx *store.Tx, svc *schedule.Se
 				lines = append(lines, *l)
 			}
 		}
+	}
+	if err := insertAssignments(ctx, g, tx, extra); err != nil {
+		return err
 	}
 	// The template goes in in bulk: the greedy placement above already kept
 	// teachers, rooms and classes apart.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -98,35 +99,58 @@ const maxParams = 30000
 
 // InsertRows writes n rows of per columns with multi-row INSERTs (prefix
 // ends with "VALUES "), as many rows per statement as the parameter limit
-// allows. fill sets the per arguments of row i.
+// allows. fill sets the per arguments of row i. Full statements share one
+// prepared statement: SQLite has no statement cache and parses a statement
+// of thousands of placeholders each time it is run.
 func InsertRows(ctx context.Context, tx *Tx, prefix string, per, n int, fill func(i int, args []any) error) error {
 	chunk := max(1, min(n, maxParams/per))
 	args := make([]any, 0, chunk*per)
-	var sql strings.Builder
+	text := func(rows int) string {
+		var b strings.Builder
+		b.WriteString(prefix)
+		for i := range rows {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			for j := range per {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString(tx.Engine.Param(i*per + j + 1)) // "?" on SQLite: see Param
+			}
+			b.WriteByte(')')
+		}
+		return b.String()
+	}
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			_ = full.Close() // the statement's work is done; a close error changes nothing written
+		}
+	}()
 	for start := 0; start < n; start += chunk {
 		end := min(n, start+chunk)
 		args = args[:0]
-		sql.Reset()
-		sql.WriteString(prefix)
 		for i := start; i < end; i++ {
-			if i > start {
-				sql.WriteByte(',')
-			}
-			sql.WriteByte('(')
 			base := len(args)
 			args = append(args, make([]any, per)...)
 			if err := fill(i, args[base:base+per]); err != nil {
 				return err
 			}
-			for j := range per {
-				if j > 0 {
-					sql.WriteByte(',')
-				}
-				sql.WriteString(tx.Engine.Param(base + j + 1)) // "?" on SQLite: see Param
-			}
-			sql.WriteByte(')')
 		}
-		if _, err := tx.ExecContext(ctx, sql.String(), args...); err != nil {
+		var err error
+		switch {
+		case end-start < chunk || n < 2*chunk:
+			_, err = tx.ExecContext(ctx, text(end-start), args...)
+		case full == nil:
+			if full, err = tx.PrepareContext(ctx, text(chunk)); err == nil {
+				_, err = full.ExecContext(ctx, args...)
+			}
+		default:
+			_, err = full.ExecContext(ctx, args...)
+		}
+		if err != nil {
 			return err
 		}
 	}
