@@ -148,7 +148,6 @@ func runEngine(ctx context.Context, o Options, eng store.Engine, rep *Report) (e
 		}
 	}()
 	fmt.Fprintf(o.Progress, "%s: generated in %s: %s\n", eng, env.Demo.Took.Round(time.Millisecond), env.Demo)
-	fmt.Fprintf(o.Progress, "%s: demo steps: %s\n", eng, env.Demo.Timings())
 	debug.FreeOSMemory()
 	rep.Datasets = append(rep.Datasets, Dataset{Engine: eng, Demo: env.Demo, Idle: ReadMemory()})
 	r := Runner{Concurrency: o.Concurrency, Duration: o.Duration, Warmup: o.Warmup, Counter: env.DB.Queries}
