@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -174,6 +175,22 @@ func Generate(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 		restore, err := tx.SuspendForeignKeys(ctx, "lessons", "homework", "marks", "attendance", "period_marks")
 		if err != nil {
 			return err
+		}
+		if tx.Engine == store.SQLite {
+			// SQLite's default page cache (2 MB) is smaller than the
+			// blind indexes of a region's people (random keys): every insert
+			// read a page back and spilled another. A larger cache while the
+			// region is written, the default again for the server.
+			var pages int64
+			if err := tx.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&pages); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
+				return err
+			}
+			defer func() {
+				_, _ = tx.ExecContext(ctx, "PRAGMA cache_size = "+strconv.FormatInt(pages, 10)) // a failure leaves the larger cache, nothing worse
+			}()
 		}
 		timed := func(name string, run func() error) error {
 			t, trips := time.Now(), db.Queries.Read()
