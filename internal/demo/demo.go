@@ -5,6 +5,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -168,6 +169,7 @@ func Generate(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 		People: opt.People, Contingent: opt.Contingent, usedSNILS: map[string]bool{}}
 	g.Names = NewNames(g.R)
 	g.Portfolio = opt.Portfolio
+	var cachePages int64
 	err := db.WithTx(ctx, func(tx *store.Tx) error {
 		// Millions of lessons and journal rows: PostgreSQL checks their
 		// foreign keys once at the end, not with a query per row. The
@@ -180,17 +182,13 @@ func Generate(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 			// SQLite's default page cache (2 MB) is smaller than the
 			// blind indexes of a region's people (random keys): every insert
 			// read a page back and spilled another. A larger cache while the
-			// region is written, the default again for the server.
-			var pages int64
-			if err := tx.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&pages); err != nil {
+			// region is written; the default again after the commit.
+			if err := tx.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cachePages); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
 				return err
 			}
-			defer func() {
-				_, _ = tx.ExecContext(ctx, "PRAGMA cache_size = "+strconv.FormatInt(pages, 10)) // a failure leaves the larger cache, nothing worse
-			}()
 		}
 		timed := func(name string, run func() error) error {
 			t, trips := time.Now(), db.Queries.Read()
@@ -214,6 +212,15 @@ func Generate(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 		}
 		return restore(ctx)
 	})
+	if cachePages != 0 {
+		// The writer is one connection: the one that wrote the region.
+		// Its pages are clean now and given back.
+		_, cerr := db.W.ExecContext(ctx, "PRAGMA cache_size = "+strconv.FormatInt(cachePages, 10))
+		if cerr == nil {
+			_, cerr = db.W.ExecContext(ctx, "PRAGMA shrink_memory")
+		}
+		err = errors.Join(err, cerr)
+	}
 	sum.Took = time.Since(start)
 	return sum, err
 }
