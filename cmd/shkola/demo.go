@@ -29,6 +29,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("database %s already has organisations; the demo region goes only into an empty database", a.DB.Location)
 	}
 	fmt.Fprintf(stdout, "demo region (seed %d, size %s) loaded into %s in %s: %s\n", cfg.DemoSeed, cfg.DemoSize, a.DB.Location, sum.Took.Round(1e6), sum)
+	fmt.Fprintf(stdout, "steps: %s\n", sum.Timings())
 	printLogins(stdout, *sum)
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"shkola/internal/app"
 	"shkola/internal/audit"
@@ -94,7 +95,9 @@ func loadDemo(ctx context.Context, a *app.App) (*demo.Summary, error) {
 		return nil, err
 	}
 	sum, err := demo.Generate(ctx, a.DB, demo.Options{Seed: a.Cfg.DemoSeed, Size: a.Cfg.DemoSize, Accounts: a.Accounts,
-		People: a.People, Contingent: a.Contingent.S, Portfolio: a.Portfolio.S})
+		People: a.People, Contingent: a.Contingent.S, Portfolio: a.Portfolio.S, Progress: func(st demo.StepTime) {
+			a.Log.Info("demo step done", "step", st.Name, "took", st.Took.Round(time.Millisecond).String(), "trips", st.Trips)
+		}})
 	if err != nil {
 		return nil, err
 	}

@@ -89,7 +89,12 @@ func Start(ctx context.Context, eng store.Engine, o Options) (env *Env, err erro
 	if env.App, err = app.New(cfg, log, db); err != nil {
 		return env, err
 	}
-	if env.Demo, err = demo.Generate(ctx, db, demo.Options{Seed: o.Seed, Size: o.Size, Accounts: env.App.Accounts,
+	progress := func(st demo.StepTime) {
+		if o.Progress != nil {
+			fmt.Fprintf(o.Progress, "%s: demo %s\n", eng, st)
+		}
+	}
+	if env.Demo, err = demo.Generate(ctx, db, demo.Options{Seed: o.Seed, Size: o.Size, Progress: progress, Accounts: env.App.Accounts,
 		People: env.App.People, Contingent: env.App.Contingent.S, Portfolio: env.App.Portfolio.S}); err != nil {
 		return env, err
 	}

@@ -16,6 +16,7 @@ func (r *Report) Print(w io.Writer) {
 		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), r.LoadStart, r.LoadEnd)
 	for _, l := range r.Datasets {
 		fmt.Fprintf(w, "%s: demo region generated in %s: %s\n", l.Engine, l.Demo.Took.Round(time.Millisecond), l.Demo)
+		fmt.Fprintf(w, "%s: demo steps: %s\n", l.Engine, l.Demo.Timings())
 	}
 	for _, l := range r.Datasets {
 		fmt.Fprintf(w, "%s: idle RSS %d MB (server up with the dataset, before the first scenario)\n", l.Engine, l.Idle.RSS>>20)

@@ -5,9 +5,11 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,6 +35,9 @@ type Options struct {
 	// Portfolio, when set, gives pupils achievements, exam results and
 	// certificates (the gifted attribute computed by its configured rule).
 	Portfolio *portfolio.Service
+	// Progress, when set, is told each step as it finishes (a region
+	// takes minutes).
+	Progress func(StepTime)
 }
 
 // Size is how much of each thing a named size makes.
@@ -63,6 +68,9 @@ func Epoch() time.Time { return time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC) }
 type Summary struct {
 	Counts map[string]int
 	Took   time.Duration
+	// Steps is the time of each step, in the order they ran, so a slow
+	// generation shows where its time went.
+	Steps []StepTime
 	// Logins are the demo accounts (login, password, role, where) to print.
 	Logins []Login
 }
@@ -70,6 +78,27 @@ type Summary struct {
 // Login is a demo account a person can try.
 type Login struct {
 	Login, Password, Role, Org string
+}
+
+// StepTime is how long one step of the generation took.
+type StepTime struct {
+	Name  string
+	Took  time.Duration
+	Trips int64 // statements and round trips sent to the database (store.QueryCounter)
+}
+
+// String is the step for people: "people 1.2s (4664 trips)".
+func (st StepTime) String() string {
+	return fmt.Sprintf("%s %s (%d trips)", st.Name, st.Took.Round(time.Millisecond), st.Trips)
+}
+
+// Timings is the steps' times for people: "organisations 12ms (40 trips), …".
+func (s Summary) Timings() string {
+	parts := make([]string, len(s.Steps))
+	for i, st := range s.Steps {
+		parts[i] = st.String()
+	}
+	return strings.Join(parts, ", ")
 }
 
 // String is the summary for people: "4 schools, 2 municipalities…".
@@ -96,6 +125,8 @@ type Gen struct {
 	Size       Size
 	Names      *Names
 	Sum        *Summary
+	// usedSNILS are the SNILS generated so far, so no two people share one.
+	usedSNILS map[string]bool
 
 	Region         org.Organisation
 	Municipalities []org.Organisation
@@ -135,17 +166,61 @@ func Generate(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 	start := time.Now()
 	sum := Summary{Counts: map[string]int{}}
 	g := &Gen{R: rand.New(rand.NewPCG(uint64(opt.Seed), 0x5348_4b4f_4c41)), Size: size, Sum: &sum, Accounts: opt.Accounts, // #nosec G115 G404 -- the demo region is deterministic on purpose (same seed, same region); the seed's bits are reused as they are
-		People: opt.People, Contingent: opt.Contingent}
+		People: opt.People, Contingent: opt.Contingent, usedSNILS: map[string]bool{}}
 	g.Names = NewNames(g.R)
 	g.Portfolio = opt.Portfolio
+	var cachePages int64
 	err := db.WithTx(ctx, func(tx *store.Tx) error {
-		for _, s := range steps() {
-			if err := s.Run(ctx, g, tx); err != nil {
-				return fmt.Errorf("demo %s: %w", s.Name, err)
+		// Millions of lessons and journal rows: PostgreSQL checks their
+		// foreign keys once at the end, not with a query per row. The
+		// steps only add rows to these tables.
+		restore, err := tx.SuspendForeignKeys(ctx, "lessons", "homework", "marks", "attendance", "period_marks")
+		if err != nil {
+			return err
+		}
+		if tx.Engine == store.SQLite {
+			// SQLite's default page cache (2 MB) is smaller than the
+			// blind indexes of a region's people (random keys): every insert
+			// read a page back and spilled another. A larger cache while the
+			// region is written; the default again after the commit.
+			if err := tx.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cachePages); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
+				return err
 			}
 		}
-		return nil
+		timed := func(name string, run func() error) error {
+			t, trips := time.Now(), db.Queries.Read()
+			if err := run(); err != nil {
+				return fmt.Errorf("demo %s: %w", name, err)
+			}
+			st := StepTime{Name: name, Took: time.Since(t), Trips: db.Queries.Read().Sub(trips).RoundTrips()}
+			sum.Steps = append(sum.Steps, st)
+			if opt.Progress != nil {
+				opt.Progress(st)
+			}
+			return nil
+		}
+		for _, s := range steps() {
+			if err := timed(s.Name, func() error { return s.Run(ctx, g, tx) }); err != nil {
+				return err
+			}
+		}
+		if tx.Engine == store.Postgres { // the keys checked at last take a while
+			return timed("foreign keys", func() error { return restore(ctx) })
+		}
+		return restore(ctx)
 	})
+	if cachePages != 0 {
+		// The writer is one connection: the one that wrote the region.
+		// Its pages are clean now and given back.
+		_, cerr := db.W.ExecContext(ctx, "PRAGMA cache_size = "+strconv.FormatInt(cachePages, 10))
+		if cerr == nil {
+			_, cerr = db.W.ExecContext(ctx, "PRAGMA shrink_memory")
+		}
+		err = errors.Join(err, cerr)
+	}
 	sum.Took = time.Since(start)
 	return sum, err
 }

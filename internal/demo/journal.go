@@ -18,8 +18,10 @@ import (
 // the rest stay open for teachers to try the journal.
 const journalCloseBefore = "2026-11-01"
 
-// journalBatch is how many rows one INSERT carries.
-const journalBatch = 400
+// journalBatch is how many rows of a table are collected before they are
+// written (one COPY on PostgreSQL; on SQLite, INSERTs of as many rows as
+// the parameter limit allows).
+const journalBatch = 30000
 
 // genJournal fills the journal of every lesson the demo has: attendance
 // with more absences in winter and illnesses that last a few days, marks
@@ -44,12 +46,12 @@ func fillGroups(ctx context.Context, g *Gen, tx *store.Tx, groups []int64, until
 	}
 	jg := &journalGen{g: g, tx: tx, ability: map[int64]float64{}, frailty: map[int64]float64{}, sickUntil: map[int64]string{},
 		now: Epoch(), until: until}
-	jg.marks = newRowBuffer(`INSERT INTO marks (org_id, lesson_id, person_id, scale, value, score, work_kind, weight, comment, author,
-		version, created_at, updated_at) VALUES `, 13)
-	jg.att = newRowBuffer(`INSERT INTO attendance (org_id, lesson_id, person_id, status, reason, late_minutes, author, version,
-		created_at, updated_at) VALUES `, 10)
-	jg.pms = newRowBuffer(`INSERT INTO period_marks (org_id, group_id, subject, person_id, kind, year_id, period_id, scale, value, score,
-		average, author, version, created_at, updated_at) VALUES `, 15)
+	jg.marks = newRowBuffer("marks", "org_id", "lesson_id", "person_id", "scale", "value", "score", "work_kind", "weight", "comment", "author",
+		"version", "created_at", "updated_at")
+	jg.att = newRowBuffer("attendance", "org_id", "lesson_id", "person_id", "status", "reason", "late_minutes", "author", "version",
+		"created_at", "updated_at")
+	jg.pms = newRowBuffer("period_marks", "org_id", "group_id", "subject", "person_id", "kind", "year_id", "period_id", "scale", "value", "score",
+		"average", "author", "version", "created_at", "updated_at")
 	for _, group := range groups {
 		if err := jg.group(ctx, group); err != nil {
 			return err
@@ -286,8 +288,11 @@ func (jg *journalGen) flushFull(ctx context.Context) error {
 
 // members lists who was in the group (or one of its sub-groups) when.
 func (jg *journalGen) members(ctx context.Context, group int64) ([]demoSpan, error) {
-	rows, err := jg.tx.QueryContext(ctx, `SELECT person_id, starts_on, COALESCE(ends_on, '9999-12-31') FROM group_members
-		WHERE group_id = $1 OR group_id IN (SELECT id FROM groups WHERE parent_id = $1) ORDER BY person_id, starts_on`, group)
+	// Two index lookups: "group_id = $1 OR group_id IN (…)" made
+	// PostgreSQL scan every membership of the region for each group.
+	rows, err := jg.tx.QueryContext(ctx, `SELECT person_id, starts_on, COALESCE(ends_on, '9999-12-31') FROM group_members WHERE group_id = $1
+		UNION ALL SELECT m.person_id, m.starts_on, COALESCE(m.ends_on, '9999-12-31') FROM group_members m JOIN groups g ON g.id = m.group_id
+		WHERE g.parent_id = $1 ORDER BY 1, 2`, group)
 	if err != nil {
 		return nil, err
 	}
@@ -393,16 +398,19 @@ func addDays(date string, n int) string {
 // weekBefore reports whether date lies in the last seven days up to end.
 func weekBefore(date, end string) bool { return date <= end && addDays(date, 7) > end }
 
-// rowBuffer collects rows for one multi-row INSERT.
+// rowBuffer collects rows of one table for store.CopyRows: COPY on
+// PostgreSQL, multi-row INSERTs with bare "?" on SQLite.
 type rowBuffer struct {
-	head  string
-	cols  int
+	table string
+	cols  []string
 	n     int
 	total int
 	args  []any
 }
 
-func newRowBuffer(head string, cols int) *rowBuffer { return &rowBuffer{head: head, cols: cols} }
+func newRowBuffer(table string, cols ...string) *rowBuffer {
+	return &rowBuffer{table: table, cols: cols}
+}
 
 func (b *rowBuffer) add(vals ...any) {
 	b.args = append(b.args, vals...)
@@ -414,24 +422,11 @@ func (b *rowBuffer) flush(ctx context.Context, tx *store.Tx) error {
 	if b.n == 0 {
 		return nil
 	}
-	var sb strings.Builder
-	sb.WriteString(b.head)
-	k := 0
-	for i := range b.n {
-		if i > 0 {
-			sb.WriteString(", ")
-		}
-		sb.WriteByte('(')
-		for j := range b.cols {
-			if j > 0 {
-				sb.WriteString(", ")
-			}
-			k++
-			sb.WriteString(tx.Engine.Param(k))
-		}
-		sb.WriteByte(')')
-	}
-	_, err := tx.ExecContext(ctx, sb.String(), b.args...)
+	w := len(b.cols)
+	err := store.CopyRows(ctx, tx, b.table, b.cols, b.n, func(i int, row []any) error {
+		copy(row, b.args[i*w:(i+1)*w])
+		return nil
+	})
 	b.n, b.args = 0, b.args[:0]
 	return err
 }

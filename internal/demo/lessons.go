@@ -3,7 +3,11 @@ package demo
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
+
+	"shkola/internal/schedule"
 
 	"shkola/internal/store"
 )
@@ -58,13 +62,76 @@ var demoHomework = map[string][]string{
 	"prob":  {"§ %d, № %d"},
 }
 
-// heldLessons writes, for the lessons of a school before Today, their
-// topics (in the subject's order, per group), a control work at every
-// eighth lesson of the main subjects, and homework on most lessons of the
-// subjects that set it, due at the group's next lesson of the subject.
-// Rows are written in bulk and without change-log entries: they are
-// history loaded with the demo, and the family notifications fed by the
-// change log must not announce three months of old homework.
+// topicOf is the topic of the k-th held lesson of a subject (from 0) and
+// whether it is a control work: every eighth lesson of the main subjects.
+// ok is false for a subject without topics.
+func topicOf(subject string, k int) (topic string, control, ok bool) {
+	topics := demoTopics[subject]
+	if len(topics) == 0 {
+		return "", false, false
+	}
+	topic = topics[(k/3)%len(topics)]
+	if k/3 >= len(topics) {
+		topic += " (повторение)"
+	}
+	control = k%8 == 7 && (subject == "rus" || subject == "math" || subject == "alg" || subject == "geom")
+	if control {
+		topic = "Контрольная работа: " + topic
+	}
+	return topic, control, true
+}
+
+// topicsByGroup gives the lessons before Today their topics as generation
+// writes them, period after period: the k-th lesson of a group in a
+// subject (by date and slot) takes topicOf(subject, k). held counts each
+// group's lessons of a subject so far, across the periods of the year.
+type topicsByGroup struct {
+	held map[string]int
+}
+
+func (tb *topicsByGroup) fill(ls []schedule.Lesson) {
+	order := make([]int, len(ls))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool {
+		x, y := &ls[order[a]], &ls[order[b]]
+		if x.GroupID != y.GroupID {
+			return x.GroupID < y.GroupID
+		}
+		if x.Subject != y.Subject {
+			return x.Subject < y.Subject
+		}
+		if x.Date != y.Date {
+			return x.Date < y.Date
+		}
+		return x.Slot < y.Slot
+	})
+	for _, i := range order {
+		l := &ls[i]
+		if l.Date >= Today() {
+			continue
+		}
+		key := strconv.FormatInt(l.GroupID, 10) + "|" + l.Subject
+		topic, control, ok := topicOf(l.Subject, tb.held[key])
+		if !ok {
+			continue
+		}
+		l.Topic, l.ControlWork = topic, control
+		if control {
+			l.Kind = "control"
+		}
+		tb.held[key]++
+	}
+}
+
+// heldLessons writes, for the lessons of a school before Today (whose
+// topics and control works generation wrote, see topicsByGroup), homework
+// on most lessons of the subjects that set it, due at the group's next
+// lesson of the subject. Rows are written in bulk and without change-log
+// entries: they are history loaded with the demo, and the family
+// notifications fed by the change log must not announce three months of
+// old homework.
 func heldLessons(ctx context.Context, g *Gen, tx *store.Tx, orgID int64) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, group_id, subject, on_date FROM lessons WHERE org_id = $1 AND status = 'planned'
 		ORDER BY group_id, subject, on_date, slot`, orgID)
@@ -87,18 +154,12 @@ func heldLessons(ctx context.Context, g *Gen, tx *store.Tx, orgID int64) error {
 	if err := rows.Close(); err != nil {
 		return err
 	}
-	type upd struct {
-		id      int64
-		topic   string
-		control bool
-	}
 	type hw struct {
 		lesson    int64
 		text, due string
 	}
-	var ups []upd
 	var hws []hw
-	k := 0
+	held, k := 0, 0
 	for i, r := range all {
 		if i > 0 && (all[i-1].group != r.group || all[i-1].subject != r.subject) {
 			k = 0
@@ -106,19 +167,10 @@ func heldLessons(ctx context.Context, g *Gen, tx *store.Tx, orgID int64) error {
 		if r.date >= Today() {
 			continue
 		}
-		topics := demoTopics[r.subject]
-		if len(topics) == 0 {
+		if _, _, ok := topicOf(r.subject, k); !ok {
 			continue
 		}
-		topic := topics[(k/3)%len(topics)]
-		if k/3 >= len(topics) {
-			topic += " (повторение)"
-		}
-		control := k%8 == 7 && (r.subject == "rus" || r.subject == "math" || r.subject == "alg" || r.subject == "geom")
-		if control {
-			topic = "Контрольная работа: " + topic
-		}
-		ups = append(ups, upd{r.id, topic, control})
+		held++
 		if texts := demoHomework[r.subject]; len(texts) > 0 && g.R.IntN(10) < 7 && i+1 < len(all) &&
 			all[i+1].group == r.group && all[i+1].subject == r.subject {
 			t := texts[g.R.IntN(len(texts))]
@@ -131,50 +183,15 @@ func heldLessons(ctx context.Context, g *Gen, tx *store.Tx, orgID int64) error {
 		}
 		k++
 	}
-	if _, err := tx.ExecContext(ctx, "CREATE TEMPORARY TABLE demo_topics (id BIGINT PRIMARY KEY, topic TEXT NOT NULL, control BOOLEAN NOT NULL)"); err != nil {
-		return err
-	}
-	const per = 120
-	for start := 0; start < len(ups); start += per {
-		var b strings.Builder
-		var a store.Args
-		b.WriteString("INSERT INTO demo_topics (id, topic, control) VALUES ")
-		for i, u := range ups[start:min(start+per, len(ups))] {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "(%s, %s, %s)", a.Add(u.id), a.Add(u.topic), a.Add(u.control))
-		}
-		if _, err := tx.ExecContext(ctx, b.String(), a.Values...); err != nil {
-			return err
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE lessons SET topic = (SELECT t.topic FROM demo_topics t WHERE t.id = lessons.id),
-		control_work = (SELECT t.control FROM demo_topics t WHERE t.id = lessons.id),
-		kind = CASE WHEN (SELECT t.control FROM demo_topics t WHERE t.id = lessons.id) THEN 'control' ELSE kind END
-		WHERE id IN (SELECT id FROM demo_topics)`); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, "DROP TABLE demo_topics"); err != nil {
-		return err
-	}
 	now := Epoch()
-	for start := 0; start < len(hws); start += per {
-		var b strings.Builder
-		var a store.Args
-		b.WriteString("INSERT INTO homework (lesson_id, text, due_on, version, created_at, updated_at) VALUES ")
-		ts := a.Add(now)
-		for i, h := range hws[start:min(start+per, len(hws))] {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "(%s, %s, %s, 1, %s, %s)", a.Add(h.lesson), a.Add(h.text), a.Add(h.due), ts, ts)
-		}
-		if _, err := tx.ExecContext(ctx, b.String(), a.Values...); err != nil {
-			return err
-		}
+	if err := store.CopyRows(ctx, tx, "homework", []string{"lesson_id", "text", "due_on", "version", "created_at", "updated_at"}, len(hws),
+		func(i int, a []any) error {
+			a[0], a[1], a[2], a[3], a[4], a[5] = hws[i].lesson, hws[i].text, hws[i].due, 1, now, now
+			return nil
+		}); err != nil {
+		return err
 	}
-	g.Sum.Counts["lessons held"] += len(ups)
+	g.Sum.Counts["lessons held"] += held
 	g.Sum.Counts["homework"] += len(hws)
 	return nil
 }

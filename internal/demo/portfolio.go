@@ -23,19 +23,20 @@ func genPortfolio(ctx context.Context, g *Gen, tx *store.Tx) error {
 	if g.Portfolio == nil || g.People == nil {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT m.person_id, c.parallel FROM group_members m JOIN groups c ON c.id = m.group_id AND c.kind = 'class'
+	rows, err := tx.QueryContext(ctx, `SELECT m.person_id, c.parallel, p.org_id, p.last_name, p.first_name, p.middle_name, p.birth_date
+		FROM group_members m JOIN groups c ON c.id = m.group_id AND c.kind = 'class' JOIN persons p ON p.id = m.person_id AND p.merged_into IS NULL
 		WHERE m.ends_on IS NULL ORDER BY c.org_id, c.parallel, c.letter, m.person_id`)
 	if err != nil {
 		return err
 	}
 	type pupil struct {
-		id       int64
+		portfolio.Pupil
 		parallel int
 	}
 	var all []pupil
 	for rows.Next() {
 		var p pupil
-		if err := rows.Scan(&p.id, &p.parallel); err != nil {
+		if err := rows.Scan(&p.ID, &p.parallel, &p.OrgID, &p.LastName, &p.FirstName, &p.MiddleName, &p.BirthDate); err != nil {
 			_ = rows.Close() // the error returned below is the one to report
 			return err
 		}
@@ -56,19 +57,34 @@ func genPortfolio(ctx context.Context, g *Gen, tx *store.Tx) error {
 		g.Sum.Counts["achievements"]++
 		return nil
 	}
-	for _, p := range all {
-		if p.parallel >= 5 && g.R.IntN(100) < 18 {
-			for range 1 + g.R.IntN(3) {
-				if err := add(p.id, g.achievement(), portfolio.Confirmed, nil, "demo"); err != nil {
-					return err
-				}
-			}
+	// A school's portfolios go in in bulk, the gifted attribute computed
+	// once per pupil.
+	var b portfolio.Bulk
+	flush := func() error {
+		if err := ps.WriteBulk(ctx, tx, b); err != nil {
+			return err
 		}
-		if p.parallel == 10 || p.parallel == 11 {
-			if err := g.basicSchoolResults(ctx, tx, p.id, Epoch().Year()-(p.parallel-10)); err != nil {
+		b = portfolio.Bulk{}
+		return nil
+	}
+	for i, p := range all {
+		if i > 0 && all[i-1].OrgID != p.OrgID {
+			if err := flush(); err != nil {
 				return err
 			}
 		}
+		if p.parallel >= 5 && g.R.IntN(100) < 18 {
+			for range 1 + g.R.IntN(3) {
+				b.Achievements = append(b.Achievements, portfolio.BulkAchievement{Pupil: p.Pupil, New: g.achievement(), Status: portfolio.Confirmed, By: "demo"})
+				g.Sum.Counts["achievements"]++
+			}
+		}
+		if p.parallel == 10 || p.parallel == 11 {
+			g.basicSchoolResults(&b, p.Pupil, Epoch().Year()-(p.parallel-10))
+		}
+	}
+	if err := flush(); err != nil {
+		return err
 	}
 	var parentChild, pupil1 int64
 	_ = tx.QueryRowContext(ctx, `SELECT g.child_id FROM guardianships g JOIN accounts a ON a.person_id = g.guardian_id
@@ -157,14 +173,10 @@ func (g *Gen) achievement() portfolio.NewAchievement {
 	return portfolio.NewAchievement{Kind: c.kind, Level: level, Result: result, Date: on, Organiser: organiser[level], Title: c.title}
 }
 
-// basicSchoolResults records the ОГЭ of a pupil who finished grade 9 in
+// basicSchoolResults adds to b the ОГЭ of a pupil who finished grade 9 in
 // year (Russian and mathematics, and two subjects of choice) and the
 // basic-school certificate.
-func (g *Gen) basicSchoolResults(ctx context.Context, tx *store.Tx, id int64, year int) error {
-	p, err := portfolio.LoadPupil(ctx, tx, id)
-	if err != nil {
-		return err
-	}
+func (g *Gen) basicSchoolResults(b *portfolio.Bulk, p portfolio.Pupil, year int) {
 	exams := []struct {
 		subject string
 		top     int
@@ -179,13 +191,12 @@ func (g *Gen) basicSchoolResults(ctx context.Context, tx *store.Tx, id int64, ye
 	for _, e := range exams {
 		score := e.top/3 + g.R.IntN(e.top-e.top/3+1)
 		top := e.top
-		if _, err := g.Portfolio.AddExamTx(ctx, tx, p, portfolio.NewExam{Kind: "oge", Subject: e.subject, Score: &score, MaxScore: &top, Year: year}, "demo", nil); err != nil {
-			return err
-		}
+		b.Exams = append(b.Exams, portfolio.BulkExam{Pupil: p, New: portfolio.NewExam{Kind: "oge", Subject: e.subject, Score: &score, MaxScore: &top, Year: year},
+			By: "demo"})
 		g.Sum.Counts["exam results"]++
 	}
 	issued := time.Date(year, time.June, 25+g.R.IntN(4), 0, 0, 0, 0, time.UTC).Format("2006-01-02")
 	number := fmt.Sprintf("%05d%09d", 10000+g.R.IntN(89999), g.R.IntN(1_000_000_000))
-	_, err = g.Portfolio.SetCertificateTx(ctx, tx, p, "basic", portfolio.NewCertificate{Number: number, IssuedOn: issued, Honours: g.R.IntN(100) < 8}, nil)
-	return err
+	b.Certificates = append(b.Certificates, portfolio.BulkCertificate{Pupil: p, Kind: "basic",
+		New: portfolio.NewCertificate{Number: number, IssuedOn: issued, Honours: g.R.IntN(100) < 8}})
 }

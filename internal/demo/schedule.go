@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
 
 	"shkola/internal/calendar"
 	"shkola/internal/schedule"
@@ -266,11 +265,11 @@ func schoolTimetable(ctx context.Context, g *Gen, tx *store.Tx, svc *schedule.Se
 	if err := rows.Close(); err != nil {
 		return err
 	}
+	// Colleagues brought in are assigned in bulk once the week is placed.
+	var extra []assignment
 	newAssign := func(class, teacher int64, subject string) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO assignments (group_id, teacher_id, subject, starts_on, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			class, teacher, subject, y.StartsOn, Epoch())
-		g.Sum.Counts["teaching assignments"]++
-		return err
+		extra = append(extra, assignment{class, teacher, subject})
+		return nil
 	}
 	var lines []ttLine
 	for _, c := range cls {
@@ -292,34 +291,29 @@ func schoolTimetable(ctx context.Context, g *Gen, tx *store.Tx, svc *schedule.Se
 			}
 		}
 	}
-	// The template goes in with multi-row inserts: the greedy placement
-	// above already kept teachers, rooms and classes apart.
-	const per = 50
+	if err := insertAssignments(ctx, g, tx, extra); err != nil {
+		return err
+	}
+	// The template goes in in bulk: the greedy placement above already kept
+	// teachers, rooms and classes apart.
 	now := Epoch()
-	for start := 0; start < len(lines); start += per {
-		var b strings.Builder
-		var a store.Args
-		b.WriteString(`INSERT INTO timetable_entries (org_id, group_id, weekday, slot, subject, teacher_id, room, valid_from, valid_to, version,
-			created_at, updated_at) VALUES `)
-		ts, org, from, to := a.Add(now), a.Add(y.OrgID), a.Add(y.StartsOn), a.Add(y.EndsOn)
-		for i, l := range lines[start:min(start+per, len(lines))] {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "(%s, %s, %s, %s, %s, %s, %s, %s, %s, 1, %s, %s)", org, a.Add(l.class), a.Add(l.day), a.Add(l.slot), a.Add(l.subject),
-				a.Add(l.teacher), a.Add(l.room), from, to, ts, ts)
-		}
-		if _, err := tx.ExecContext(ctx, b.String(), a.Values...); err != nil {
-			return err
-		}
+	if err := store.CopyRows(ctx, tx, "timetable_entries", []string{"org_id", "group_id", "weekday", "slot", "subject", "teacher_id", "room",
+		"valid_from", "valid_to", "version", "created_at", "updated_at"}, len(lines), func(i int, a []any) error {
+		l := &lines[i]
+		a[0], a[1], a[2], a[3], a[4], a[5], a[6] = y.OrgID, l.class, l.day, l.slot, l.subject, l.teacher, l.room
+		a[7], a[8], a[9], a[10], a[11] = y.StartsOn, y.EndsOn, 1, now, now
+		return nil
+	}); err != nil {
+		return err
 	}
 	g.Sum.Counts["timetable entries"] += len(lines)
 	periods, err := calendar.Periods(ctx, tx, y.ID)
 	if err != nil {
 		return err
 	}
+	topics := &topicsByGroup{held: map[string]int{}}
 	for _, p := range periods {
-		res, err := svc.GenerateTx(ctx, tx, schedule.GenerateFilter{PeriodID: p.ID}, nil)
+		res, err := svc.GenerateHistoryTx(ctx, tx, schedule.GenerateFilter{PeriodID: p.ID}, nil, topics.fill)
 		if err != nil {
 			return err
 		}

@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"shkola/internal/errs"
-	"shkola/internal/natid"
+	"shkola/internal/identity"
 	"shkola/internal/registry"
 	"shkola/internal/staff"
 	"shkola/internal/store"
@@ -85,29 +84,30 @@ func genStaff(ctx context.Context, g *Gen, tx *store.Tx) error {
 			n = 25
 		}
 		n += g.R.IntN(n/10+1) - n/20 // about two per class, give or take
-		if err := sg.leaders(ctx, school.ID, classes[school.ID] > 20); err != nil {
+		if err := sg.leaders(school.ID, classes[school.ID] > 20); err != nil {
 			return err
 		}
 		var teachers []int64
 		for range n {
-			id, err := sg.teacher(ctx, school.ID)
+			id, err := sg.teacher(school.ID)
 			if err != nil {
 				return err
 			}
 			teachers = append(teachers, id)
 		}
 		for _, pos := range []string{"psychologist", "social_pedagogue", "librarian", "secretary"} {
-			if _, err := sg.employee(ctx, school.ID, pos, "1", nil); err != nil {
+			if _, err := sg.employee(school.ID, pos, "1", nil); err != nil {
 				return err
 			}
 		}
 		// A teacher of an earlier school of the municipality also teaches here.
 		if others := byMunicipality[muni]; len(others) > 0 {
 			p := others[g.R.IntN(len(others))]
-			if err := sg.hire(ctx, staff.NewEmployment{PersonID: p, OrgID: school.ID, Position: "teacher", Rate: "0.25",
-				StartsOn: "2026-09-01", Basis: sg.order("2026-08-31")}); err != nil {
-				return err
-			}
+			sg.hire(staff.NewEmployment{PersonID: p, OrgID: school.ID, Position: "teacher", Rate: "0.25",
+				StartsOn: "2026-09-01", Basis: sg.order("2026-08-31")})
+		}
+		if err := sg.flush(ctx); err != nil {
+			return fmt.Errorf("staff of %s: %w", school.Name, err)
 		}
 		byMunicipality[muni] = append(byMunicipality[muni], teachers...)
 	}
@@ -133,12 +133,44 @@ func classesPerSchool(ctx context.Context, tx *store.Tx) (map[int64]int, error) 
 	return out, rows.Err()
 }
 
+// staffGen draws a school's staff and writes it in bulk when the school is
+// done (flush). Until then people are referred to by a number: their
+// place in ids once written, so a teacher of an earlier school keeps
+// hers.
 type staffGen struct {
 	g        *Gen
 	tx       *store.Tx
 	trusted  registry.Trusted
 	svc      *staff.Service
 	profiles []teacherProfile
+	ids      []int64              // of the staff written so far, by number
+	people   []registry.NewPerson // of this school, numbered from len(ids)
+	bulk     staff.Bulk           // of this school, PersonID the number
+}
+
+// flush writes the school's new people, then their employments, subjects
+// and qualifications.
+func (sg *staffGen) flush(ctx context.Context) error {
+	ctx = identity.With(ctx, &identity.Actor{Login: "system"})
+	ids, err := sg.trusted.InsertNew(ctx, sg.tx, sg.people)
+	if err != nil {
+		return err
+	}
+	sg.ids = append(sg.ids, ids...)
+	for i := range sg.bulk.Employments {
+		sg.bulk.Employments[i].PersonID = sg.ids[sg.bulk.Employments[i].PersonID]
+	}
+	for i := range sg.bulk.Subjects {
+		sg.bulk.Subjects[i].PersonID = sg.ids[sg.bulk.Subjects[i].PersonID]
+	}
+	for i := range sg.bulk.Qualifications {
+		sg.bulk.Qualifications[i].PersonID = sg.ids[sg.bulk.Qualifications[i].PersonID]
+	}
+	if err := sg.svc.WriteBulk(ctx, sg.tx, sg.bulk); err != nil {
+		return err
+	}
+	sg.people, sg.bulk = sg.people[:0], staff.Bulk{}
+	return nil
 }
 
 // hiringDay is a date between from and to years (inclusive), in the season a
@@ -156,9 +188,9 @@ func (sg *staffGen) order(day string) string {
 	return fmt.Sprintf("Приказ № %d-к от %s", 1+sg.g.R.IntN(150), d.Format("02.01.2006"))
 }
 
-// person registers a staff member of the given age range, female with the
-// profession's usual share, and returns the id and the birth year.
-func (sg *staffGen) person(ctx context.Context, school int64, minAge, maxAge int) (int64, int, error) {
+// person draws a staff member of the given age range, female with the
+// profession's usual share, and returns the number and the birth year.
+func (sg *staffGen) person(school int64, minAge, maxAge int) (int64, int, error) {
 	g := sg.g
 	male := g.R.IntN(100) < 18
 	name := g.Names.Person(male)
@@ -166,31 +198,20 @@ func (sg *staffGen) person(ctx context.Context, school int64, minAge, maxAge int
 	born := time.Date(year, time.Month(1+g.R.IntN(12)), 1+g.R.IntN(28), 0, 0, 0, 0, time.UTC).Format("2006-01-02")
 	n := registry.NewPerson{OrgID: school, LastName: name.Last, FirstName: name.First, MiddleName: name.Middle, BirthDate: born,
 		Sex: sexOf(male), Phone: fmt.Sprintf("+7 9%02d %03d-%02d-%02d", g.R.IntN(100), g.R.IntN(1000), g.R.IntN(100), g.R.IntN(100))}
-	// SNILS are drawn at random; one already held (by a pupil, a parent)
-	// is drawn again, as the registry refuses a second holder.
-	for range 20 {
-		n.SNILS = natid.GenSNILS(g.R)
-		if fe := sg.trusted.Validate(&n); len(fe) > 0 {
-			return 0, 0, fmt.Errorf("generated staff member %s %s: %s %s", n.LastName, n.FirstName, fe[0].Field, fe[0].Message)
-		}
-		id, err := sg.trusted.Insert(ctx, sg.tx, n)
-		if errs.CodeOf(err) == errs.Conflict {
-			continue
-		}
-		if err == nil {
-			g.Sum.Counts["staff"]++
-		}
-		return id, year, err
+	// A SNILS already held (by a pupil, a parent) is drawn again, as the
+	// registry refuses a second holder.
+	n.SNILS = g.snils()
+	if fe := sg.trusted.Validate(&n); len(fe) > 0 {
+		return 0, 0, fmt.Errorf("generated staff member %s %s: %s %s", n.LastName, n.FirstName, fe[0].Field, fe[0].Message)
 	}
-	return 0, 0, fmt.Errorf("generated staff member %s %s: no free SNILS", n.LastName, n.FirstName)
+	sg.people = append(sg.people, n)
+	g.Sum.Counts["staff"]++
+	return int64(len(sg.ids) + len(sg.people) - 1), year, nil
 }
 
-func (sg *staffGen) hire(ctx context.Context, n staff.NewEmployment) error {
-	if _, err := sg.svc.Hire(ctx, sg.tx, n); err != nil {
-		return fmt.Errorf("employment %s at %d: %w", n.Position, n.OrgID, err)
-	}
+func (sg *staffGen) hire(n staff.NewEmployment) {
+	sg.bulk.Employments = append(sg.bulk.Employments, n)
 	sg.g.Sum.Counts["employments"]++
-	return nil
 }
 
 // hired is a staff member just employed: who, born in which year, since when.
@@ -202,13 +223,13 @@ type hired struct {
 
 // employee registers a person and employs them at school in position; a
 // teacher profile also sets the subjects.
-func (sg *staffGen) employee(ctx context.Context, school int64, position string, rate staff.Rate, prof *teacherProfile) (hired, error) {
+func (sg *staffGen) employee(school int64, position string, rate staff.Rate, prof *teacherProfile) (hired, error) {
 	minAge, maxAge := 23, 63
 	leader := position == "director" || position == "deputy_director"
 	if leader {
 		minAge = 35
 	}
-	id, born, err := sg.person(ctx, school, minAge, maxAge)
+	id, born, err := sg.person(school, minAge, maxAge)
 	if err != nil {
 		return hired{}, err
 	}
@@ -221,17 +242,13 @@ func (sg *staffGen) employee(ctx context.Context, school int64, position string,
 	if position == "director" { // directors are appointed by the municipality
 		n.Basis = fmt.Sprintf("Распоряжение управления образования № %d от %s", 1+sg.g.R.IntN(300), n.Basis[len(n.Basis)-10:])
 	}
-	if err := sg.hire(ctx, n); err != nil {
-		return hired{}, err
-	}
-	if err := sg.education(ctx, id, graduated, prof); err != nil {
-		return hired{}, err
-	}
+	sg.hire(n)
+	sg.education(id, graduated, prof)
 	return hired{id: id, born: born, start: start}, nil
 }
 
 // leaders: the director and the deputies, who also teach a few hours.
-func (sg *staffGen) leaders(ctx context.Context, school int64, large bool) error {
+func (sg *staffGen) leaders(school int64, large bool) error {
 	deputies := 1
 	if large {
 		deputies = 2
@@ -242,25 +259,23 @@ func (sg *staffGen) leaders(ctx context.Context, school int64, large bool) error
 			position, teaching = "deputy_director", "0.5"
 		}
 		prof := sg.pick()
-		h, err := sg.employee(ctx, school, position, "1", &prof)
+		h, err := sg.employee(school, position, "1", &prof)
 		if err != nil {
 			return err
 		}
-		if err := sg.hire(ctx, staff.NewEmployment{PersonID: h.id, OrgID: school, Position: "teacher", Rate: teaching,
-			StartsOn: h.start, Basis: sg.order(h.start)}); err != nil {
-			return err
-		}
+		sg.hire(staff.NewEmployment{PersonID: h.id, OrgID: school, Position: "teacher", Rate: teaching,
+			StartsOn: h.start, Basis: sg.order(h.start)})
 	}
 	return nil
 }
 
 // teacher registers a teacher of a drawn profile; one in ten came from
 // another school of the region, where the earlier employment ended.
-func (sg *staffGen) teacher(ctx context.Context, school int64) (int64, error) {
+func (sg *staffGen) teacher(school int64) (int64, error) {
 	g := sg.g
 	prof := sg.pick()
 	rate := []staff.Rate{"1", "1", "1", "1", "1", "1.25", "1.5", "0.5", "0.75"}[g.R.IntN(9)]
-	h, err := sg.employee(ctx, school, "teacher", rate, &prof)
+	h, err := sg.employee(school, "teacher", rate, &prof)
 	if err != nil {
 		return 0, err
 	}
@@ -268,10 +283,8 @@ func (sg *staffGen) teacher(ctx context.Context, school int64) (int64, error) {
 	if first := h.born + 22; g.R.IntN(10) == 0 && began.Year()-first >= 4 {
 		if prev := g.Schools[g.R.IntN(len(g.Schools))].ID; prev != school {
 			from := sg.hiringDay(first, began.Year()-2)
-			if err := sg.hire(ctx, staff.NewEmployment{PersonID: h.id, OrgID: prev, Position: "teacher", StartsOn: from,
-				EndsOn: began.AddDate(0, 0, -5).Format("2006-01-02"), Basis: sg.order(from)}); err != nil {
-				return 0, err
-			}
+			sg.hire(staff.NewEmployment{PersonID: h.id, OrgID: prev, Position: "teacher", StartsOn: from,
+				EndsOn: began.AddDate(0, 0, -5).Format("2006-01-02"), Basis: sg.order(from)})
 		}
 	}
 	return h.id, nil
@@ -294,48 +307,36 @@ func (sg *staffGen) pick() teacherProfile {
 
 // education sets the subjects of a teaching profile and adds the diploma,
 // and for most a category and recent courses.
-func (sg *staffGen) education(ctx context.Context, person int64, graduated int, prof *teacherProfile) error {
+func (sg *staffGen) education(person int64, graduated int, prof *teacherProfile) {
 	g := sg.g
 	speciality := "Педагогическое образование"
 	if prof != nil {
 		speciality = prof.speciality
-		if _, _, err := sg.svc.SetSubjects(ctx, sg.tx, person, prof.subjects); err != nil {
-			return err
-		}
+		sg.bulk.Subjects = append(sg.bulk.Subjects, staff.PersonSubjects{PersonID: person, Codes: prof.subjects})
 	}
-	add := func(q staff.NewQualification) error {
-		if _, err := sg.svc.AddQualification(ctx, sg.tx, person, q); err != nil {
-			return err
-		}
+	add := func(q staff.NewQualification) {
+		sg.bulk.Qualifications = append(sg.bulk.Qualifications, staff.PersonQualification{PersonID: person, New: q})
 		g.Sum.Counts["qualifications"]++
-		return nil
 	}
 	uni := universities[g.R.IntN(len(universities))]
 	level := "Высшее"
 	if uni == universities[len(universities)-1] {
 		level = "Среднее профессиональное"
 	}
-	if err := add(staff.NewQualification{Kind: "education", Title: level + " образование, специальность «" + speciality + "»", Issuer: uni,
-		IssuedOn: fmt.Sprintf("%d-06-%02d", graduated, 20+g.R.IntN(10)), Document: fmt.Sprintf("Диплом %d %07d", 100000+g.R.IntN(900000), g.R.IntN(10000000))}); err != nil {
-		return err
-	}
+	add(staff.NewQualification{Kind: "education", Title: level + " образование, специальность «" + speciality + "»", Issuer: uni,
+		IssuedOn: fmt.Sprintf("%d-06-%02d", graduated, 20+g.R.IntN(10)), Document: fmt.Sprintf("Диплом %d %07d", 100000+g.R.IntN(900000), g.R.IntN(10000000))})
 	if g.R.IntN(100) < 60 && graduated+3 < Epoch().Year() {
 		issued := time.Date(Epoch().Year()-g.R.IntN(5), time.Month(1+g.R.IntN(6)), 1+g.R.IntN(28), 0, 0, 0, 0, time.UTC)
 		title := "Первая квалификационная категория"
 		if g.R.IntN(2) == 0 {
 			title = "Высшая квалификационная категория"
 		}
-		if err := add(staff.NewQualification{Kind: "category", Title: title, Issuer: categoryProvider, IssuedOn: issued.Format("2006-01-02"),
-			ValidUntil: issued.AddDate(5, 0, -1).Format("2006-01-02"), Document: fmt.Sprintf("Приказ № %d", 100+g.R.IntN(900))}); err != nil {
-			return err
-		}
+		add(staff.NewQualification{Kind: "category", Title: title, Issuer: categoryProvider, IssuedOn: issued.Format("2006-01-02"),
+			ValidUntil: issued.AddDate(5, 0, -1).Format("2006-01-02"), Document: fmt.Sprintf("Приказ № %d", 100+g.R.IntN(900))})
 	}
 	if g.R.IntN(100) < 50 {
 		issued := time.Date(Epoch().Year()-g.R.IntN(3), time.Month(1+g.R.IntN(7)), 1+g.R.IntN(28), 0, 0, 0, 0, time.UTC)
-		if err := add(staff.NewQualification{Kind: "course", Title: courses[g.R.IntN(len(courses))] + " (72 ч)", Issuer: courseProvider,
-			IssuedOn: issued.Format("2006-01-02"), Document: fmt.Sprintf("Удостоверение № %d", 10000+g.R.IntN(90000))}); err != nil {
-			return err
-		}
+		add(staff.NewQualification{Kind: "course", Title: courses[g.R.IntN(len(courses))] + " (72 ч)", Issuer: courseProvider,
+			IssuedOn: issued.Format("2006-01-02"), Document: fmt.Sprintf("Удостоверение № %d", 10000+g.R.IntN(90000))})
 	}
-	return nil
 }

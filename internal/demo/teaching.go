@@ -54,21 +54,36 @@ func genTeaching(ctx context.Context, g *Gen, tx *store.Tx) error {
 		if err := rows.Close(); err != nil {
 			return err
 		}
+		var as []assignment
 		for i, c := range classes {
 			for _, subj := range curriculum(int(parallels[i])) {
-				who := bySubject[subj]
-				if len(who) == 0 {
-					continue
+				if who := bySubject[subj]; len(who) > 0 {
+					as = append(as, assignment{c, who[i%len(who)], subj})
 				}
-				if _, err := tx.ExecContext(ctx, `INSERT INTO assignments (group_id, teacher_id, subject, starts_on, created_at)
-					VALUES ($1, $2, $3, $4, $5)`, c, who[i%len(who)], subj, demoYearStart, Epoch()); err != nil {
-					return err
-				}
-				g.Sum.Counts["teaching assignments"]++
 			}
+		}
+		if err := insertAssignments(ctx, g, tx, as); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// assignment is a teacher teaching a subject in a class.
+type assignment struct {
+	class, teacher int64
+	subject        string
+}
+
+// insertAssignments writes a school's assignments from the demo year's
+// start in bulk.
+func insertAssignments(ctx context.Context, g *Gen, tx *store.Tx, as []assignment) error {
+	g.Sum.Counts["teaching assignments"] += len(as)
+	return store.CopyRows(ctx, tx, "assignments", []string{"group_id", "teacher_id", "subject", "starts_on", "created_at"}, len(as),
+		func(i int, a []any) error {
+			a[0], a[1], a[2], a[3], a[4] = as[i].class, as[i].teacher, as[i].subject, demoYearStart, Epoch()
+			return nil
+		})
 }
 
 func ids(ctx context.Context, tx *store.Tx, query string, args ...any) ([]int64, error) {

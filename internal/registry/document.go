@@ -127,6 +127,34 @@ func (p *People) addDocument(ctx context.Context, tx *store.Tx, personID int64, 
 	return id, err
 }
 
+// addDocuments writes validated documents in bulk inside tx, docs[i]
+// belonging to owners[i]: ids are reserved first, so the sealed series and
+// number are bound to their rows and written with them.
+func (p *People) addDocuments(ctx context.Context, tx *store.Tx, owners []int64, docs []NewDocument) error {
+	ids, err := tx.ReserveIDs(ctx, "person_documents", len(docs))
+	if err != nil {
+		return err
+	}
+	now := p.now()
+	return store.CopyRows(ctx, tx, "person_documents", []string{"id", "person_id", "kind", "series_enc", "number_enc", "number_idx", "issued_on",
+		"issuer", "issue_place", "created_at"}, len(docs), func(i int, a []any) error {
+		d := &docs[i]
+		number, err := p.Keys.EncryptString(d.Number, crypt.AAD("document.number", ids[i]))
+		if err != nil {
+			return err
+		}
+		var series any
+		if d.Series != "" {
+			if series, err = p.Keys.EncryptString(d.Series, crypt.AAD("document.series", ids[i])); err != nil {
+				return err
+			}
+		}
+		a[0], a[1], a[2], a[3], a[4], a[5] = ids[i], owners[i], d.Kind, series, number, p.documentIndex(d.Number)
+		a[6], a[7], a[8], a[9] = nullable(d.IssuedOn), d.Issuer, d.IssuePlace, now
+		return nil
+	})
+}
+
 // documents reads and unseals the current documents of a person.
 func (p *People) documents(ctx context.Context, q store.Querier, personID int64) ([]Document, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, kind, series_enc, number_enc, COALESCE(issued_on, ''), issuer, issue_place

@@ -190,14 +190,19 @@ func (t Trusted) InsertNew(ctx context.Context, tx *store.Tx, ns []NewPerson) ([
 	if err != nil {
 		return nil, err
 	}
+	var owners []int64
+	var docs []NewDocument
+	for i := range ns {
+		for _, d := range ns[i].Documents {
+			owners, docs = append(owners, ids[i]), append(docs, d)
+		}
+	}
+	if err := t.P.addDocuments(ctx, tx, owners, docs); err != nil {
+		return nil, err
+	}
 	changes := make([]store.Change, 0, len(ns))
 	login := identity.From(ctx).Login
 	for i := range ns {
-		for _, d := range ns[i].Documents {
-			if _, err := t.P.addDocument(ctx, tx, ids[i], d); err != nil {
-				return nil, err
-			}
-		}
 		org := ns[i].OrgID
 		changes = append(changes, store.Change{At: now, Entity: Resource, EntityID: strconv.FormatInt(ids[i], 10), Op: store.OpCreate, OrgID: &org, Actor: login})
 	}

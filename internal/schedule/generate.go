@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"shkola/internal/audit"
@@ -97,6 +97,19 @@ func PeriodOrg(ctx context.Context, q store.Querier, periodID int64) (int64, err
 
 // GenerateTx generates inside tx.
 func (s *Service) GenerateTx(ctx context.Context, tx *store.Tx, f GenerateFilter, af AuditFunc) (Generated, error) {
+	return s.generateTx(ctx, tx, f, af, nil)
+}
+
+// GenerateHistoryTx is GenerateTx for a loader of history (the demo
+// generator): fill is given the lessons about to be written, in the order
+// generation made them, and may set the topic, kind and control work of
+// those already held when the data is loaded, so each lesson is written
+// once rather than written and then updated.
+func (s *Service) GenerateHistoryTx(ctx context.Context, tx *store.Tx, f GenerateFilter, af AuditFunc, fill func(ls []Lesson)) (Generated, error) {
+	return s.generateTx(ctx, tx, f, af, fill)
+}
+
+func (s *Service) generateTx(ctx context.Context, tx *store.Tx, f GenerateFilter, af AuditFunc, fill func(ls []Lesson)) (Generated, error) {
 	out := Generated{PeriodID: f.PeriodID, Skipped: []Skip{}}
 	p, err := calendar.LoadPeriod(ctx, tx, f.PeriodID, "")
 	if err != nil {
@@ -137,14 +150,29 @@ func (s *Service) GenerateTx(ctx context.Context, tx *store.Tx, f GenerateFilter
 	if err != nil {
 		return out, err
 	}
+	// The period's school days by weekday, worked out once: a school's
+	// template has thousands of lines.
+	var days [8][]string
+	for d := p.StartsOn; d <= p.EndsOn; d = calendar.DayAfter(d) {
+		if !off[d] {
+			wd := isoWeekday(d)
+			days[wd] = append(days[wd], d)
+		}
+	}
+	datesOf := func(e genEntry) []string {
+		if e.weekday < 1 || e.weekday > 7 {
+			return nil
+		}
+		ds := days[e.weekday]
+		from, to := max(p.StartsOn, e.from), min(p.EndsOn, e.to)
+		i, _ := slices.BinarySearch(ds, from)
+		j, _ := slices.BinarySearch(ds, calendar.DayAfter(to))
+		return ds[i:max(i, j)]
+	}
 	// What should exist.
 	want := map[planKey]genEntry{}
 	for _, e := range entries {
-		from, to := max(p.StartsOn, e.from), min(p.EndsOn, e.to)
-		for d := from; d <= to; d = calendar.DayAfter(d) {
-			if off[d] || isoWeekday(d) != e.weekday {
-				continue
-			}
+		for _, d := range datesOf(e) {
 			want[planKey{e.id, d}] = e
 		}
 	}
@@ -221,8 +249,7 @@ func (s *Service) GenerateTx(ctx context.Context, tx *store.Tx, f GenerateFilter
 	// Lessons to make, in a stable order.
 	var todo []Lesson
 	for _, e := range entries {
-		from, to := max(p.StartsOn, e.from), min(p.EndsOn, e.to)
-		for d := from; d <= to; d = calendar.DayAfter(d) {
+		for _, d := range datesOf(e) {
 			k := planKey{e.id, d}
 			if _, ok := want[k]; !ok {
 				continue
@@ -244,6 +271,9 @@ func (s *Service) GenerateTx(ctx context.Context, tx *store.Tx, f GenerateFilter
 			todo = append(todo, Lesson{OrgID: y.OrgID, GroupID: e.groupID, Subject: e.subject, TeacherID: e.teacherID, Date: d, Slot: e.slot,
 				Room: e.room, Kind: "regular", Status: Planned, entryID: &entryID, plannedOn: &planned})
 		}
+	}
+	if fill != nil {
+		fill(todo)
 	}
 	ids, err := insertLessons(ctx, tx, todo, s.now())
 	if err != nil {
@@ -349,53 +379,25 @@ func isoWeekday(d string) int {
 	return (int(t.Weekday())+6)%7 + 1
 }
 
-// insertLessons writes lessons with multi-row inserts and returns their
-// ids in order.
+// insertLessons writes lessons in bulk and returns their ids in order:
+// the ids are reserved first, so the rows go by COPY on PostgreSQL and in
+// multi-row INSERTs with bare "?" on SQLite (a year of a school's lessons is
+// tens of thousands of rows).
 func insertLessons(ctx context.Context, tx *store.Tx, ls []Lesson, now time.Time) ([]int64, error) {
-	// SQLite looks up numbered parameters ($n) linearly while parsing, so a
-	// statement costs the square of its parameters: batches stay small.
-	const perInsert = 40
-	ids := make([]int64, 0, len(ls))
+	ids, err := tx.ReserveIDs(ctx, "lessons", len(ls))
+	if err != nil {
+		return nil, err
+	}
 	now = now.UTC().Truncate(time.Microsecond)
-	for start := 0; start < len(ls); start += perInsert {
-		chunk := ls[start:min(start+perInsert, len(ls))]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO lessons (org_id, group_id, subject, teacher_id, on_date, slot, room, kind, status, topic, control_work,
-			version, created_at, updated_at, entry_id, planned_on) VALUES `)
-		var a store.Args
-		ts := a.Add(now)
-		for i, l := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "(%s, %s, %s, %s, %s, %s, %s, %s, %s, '', FALSE, 1, %s, %s, %s, %s)", a.Add(l.OrgID), a.Add(l.GroupID), a.Add(l.Subject),
-				a.Add(l.TeacherID), a.Add(l.Date), a.Add(l.Slot), a.Add(l.Room), a.Add(l.Kind), a.Add(l.Status), ts, ts, a.Add(l.entryID), a.Add(l.plannedOn))
-		}
-		b.WriteString(" RETURNING id, entry_id, planned_on")
-		rows, err := tx.QueryContext(ctx, b.String(), a.Values...)
-		if err != nil {
-			return nil, err
-		}
-		got := map[planKey]int64{}
-		for rows.Next() {
-			var id, e int64
-			var d string
-			if err := rows.Scan(&id, &e, &d); err != nil {
-				_ = rows.Close() // the error returned below is the one to report
-				return nil, err
-			}
-			got[planKey{e, d}] = id
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
-		for _, l := range chunk {
-			id, ok := got[planKey{*l.entryID, *l.plannedOn}]
-			if !ok {
-				return nil, fmt.Errorf("insert lessons: no id returned for entry %d on %s", *l.entryID, *l.plannedOn)
-			}
-			ids = append(ids, id)
-		}
+	err = store.CopyRows(ctx, tx, "lessons", []string{"id", "org_id", "group_id", "subject", "teacher_id", "on_date", "slot", "room", "kind", "status",
+		"topic", "control_work", "version", "created_at", "updated_at", "entry_id", "planned_on"}, len(ls), func(i int, a []any) error {
+		l := &ls[i]
+		a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8] = ids[i], l.OrgID, l.GroupID, l.Subject, l.TeacherID, l.Date, l.Slot, l.Room, l.Kind
+		a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16] = l.Status, l.Topic, l.ControlWork, 1, now, now, l.entryID, l.plannedOn
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return ids, nil
 }

@@ -165,15 +165,20 @@ func (s *Service) SetPlanTx(ctx context.Context, tx *store.Tx, groupID, orgID in
 	}
 	next := map[string]string{}
 	now := s.now()
+	var rows []PlanHour
 	for _, it := range items {
 		if it.Hours == 0 {
 			continue
 		}
 		next[it.Subject] = strconv.Itoa(it.Hours)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO study_plan (group_id, subject, period_id, hours, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			groupID, it.Subject, periodID, it.Hours, now); err != nil {
-			return err
-		}
+		rows = append(rows, it)
+	}
+	// One statement for the plan, not one per subject.
+	if err := store.CopyRows(ctx, tx, "study_plan", []string{"group_id", "subject", "period_id", "hours", "created_at"}, len(rows), func(i int, a []any) error {
+		a[0], a[1], a[2], a[3], a[4] = groupID, rows[i].Subject, periodID, rows[i].Hours, now
+		return nil
+	}); err != nil {
+		return err
 	}
 	changes := diff(old, next)
 	for k, o := range old {

@@ -64,6 +64,12 @@ func (s *Service) checkNew(ctx context.Context, n *NewEmployment, v *errs.Valida
 	} else if !ok {
 		v.Add("position", "enum", "not a position of the directory")
 	}
+	s.checkTerms(n, v)
+	return nil
+}
+
+// checkTerms checks the rate, the dates and the basis of an employment.
+func (s *Service) checkTerms(n *NewEmployment, v *errs.Validation) {
 	rate, rule := ParseRate(string(n.Rate))
 	switch rule {
 	case "":
@@ -85,7 +91,6 @@ func (s *Service) checkNew(ctx context.Context, n *NewEmployment, v *errs.Valida
 		v.Add("ends_on", "order", "the end cannot be before the start ("+n.StartsOn+")")
 	}
 	text(v, "basis", &n.Basis, maxBasis, false)
-	return nil
 }
 
 func (s *Service) checkQualification(n *NewQualification, v *errs.Validation) {

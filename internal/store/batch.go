@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -142,7 +143,9 @@ const maxParams = 30000
 
 // InsertRows writes n rows of per columns with multi-row INSERTs (prefix
 // ends with "VALUES "), as many rows per statement as the parameter limit
-// allows. fill sets the per arguments of row i.
+// allows. fill sets the per arguments of row i. Full statements share one
+// prepared statement: the text of thousands of placeholders is too long
+// for the SQLite statement cache, and parsing it each run is costly.
 func InsertRows(ctx context.Context, tx *Tx, prefix string, per, n int, fill func(i int, args []any) error) error {
 	return InsertRowsWith(ctx, tx, prefix, nil, per, n, fill)
 }
@@ -153,31 +156,52 @@ func InsertRows(ctx context.Context, tx *Tx, prefix string, per, n int, fill fun
 func InsertRowsWith(ctx context.Context, tx *Tx, prefix string, lead []any, per, n int, fill func(i int, args []any) error) error {
 	chunk := max(1, min(n, (maxParams-len(lead))/per))
 	args := make([]any, 0, len(lead)+chunk*per)
-	var sql strings.Builder
+	text := func(rows int) string {
+		var b strings.Builder
+		b.WriteString(prefix)
+		for i := range rows {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			for j := range per {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString(tx.Engine.Param(len(lead) + i*per + j + 1)) // "?" on SQLite: see Param
+			}
+			b.WriteByte(')')
+		}
+		return b.String()
+	}
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			_ = full.Close() // the statement's work is done; a close error changes nothing written
+		}
+	}()
 	for start := 0; start < n; start += chunk {
 		end := min(n, start+chunk)
 		args = append(args[:0], lead...)
-		sql.Reset()
-		sql.WriteString(prefix)
 		for i := start; i < end; i++ {
-			if i > start {
-				sql.WriteByte(',')
-			}
-			sql.WriteByte('(')
 			base := len(args)
 			args = append(args, make([]any, per)...)
 			if err := fill(i, args[base:base+per]); err != nil {
 				return err
 			}
-			for j := range per {
-				if j > 0 {
-					sql.WriteByte(',')
-				}
-				sql.WriteString(tx.Engine.Param(base + j + 1)) // "?" on SQLite: see Param
-			}
-			sql.WriteByte(')')
 		}
-		if _, err := tx.ExecContext(ctx, sql.String(), args...); err != nil {
+		var err error
+		switch {
+		case end-start < chunk || n < 2*chunk:
+			_, err = tx.ExecContext(ctx, text(end-start), args...)
+		case full == nil:
+			if full, err = tx.PrepareContext(ctx, text(chunk)); err == nil {
+				_, err = full.ExecContext(ctx, args...)
+			}
+		default:
+			_, err = full.ExecContext(ctx, args...)
+		}
+		if err != nil {
 			return err
 		}
 	}

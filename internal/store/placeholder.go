@@ -44,6 +44,26 @@ func (e Engine) InList(column string, args *[]any, values []string) string {
 	return b.String()
 }
 
+// InIDs is InList for numeric keys (ids): one bigint array on PostgreSQL,
+// bare "?" on SQLite.
+func (e Engine) InIDs(column string, args *[]any, values []int64) string {
+	if e == Postgres {
+		*args = append(*args, values)
+		return column + " = ANY($" + strconv.Itoa(len(*args)) + ")"
+	}
+	var b strings.Builder
+	b.WriteString(column + " IN (")
+	for i, v := range values {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		*args = append(*args, v)
+		b.WriteString(e.Param(len(*args)))
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
 // InPairs is the condition "(a, b) is one of the pairs (as[i], bs[i])",
 // as InList: two text arrays unnested side by side on PostgreSQL, a
 // VALUES list on SQLite.
