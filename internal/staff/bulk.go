@@ -192,21 +192,9 @@ func (s *Service) checkEmployments(ctx context.Context, tx *store.Tx, es []NewEm
 	for i := range es {
 		n := &es[i]
 		var v errs.Validation
-		if n.PersonID <= 0 {
-			v.Add("person_id", "required", "the person to employ")
-		}
-		if n.OrgID <= 0 {
-			v.Add("org_id", "required", "the organisation that employs")
-		}
-		n.Position = normCode(n.Position)
-		if n.Position == "" {
-			v.Add("position", "required", "a position of the directory")
-		} else if ok, err := isKnown(PositionDirectory, n.Position); err != nil {
+		if err := s.checkNewWith(n, &v, isKnown); err != nil {
 			return err
-		} else if !ok {
-			v.Add("position", "enum", "not a position of the directory")
 		}
-		s.checkTerms(n, &v)
 		p := people[n.PersonID]
 		if p.MergedInto != 0 {
 			v.Add("person_id", "merged", fmt.Sprintf("the record was merged into person %d; use that one", p.MergedInto))

@@ -50,6 +50,12 @@ func text(v *errs.Validation, field string, s *string, max int, required bool) {
 // directory); the person and the organisation are checked in the
 // transaction. An error is a failure to check, not a broken rule.
 func (s *Service) checkNew(ctx context.Context, n *NewEmployment, v *errs.Validation) error {
+	return s.checkNewWith(n, v, func(dir, code string) (bool, error) { return s.known(ctx, dir, code) })
+}
+
+// checkNewWith is checkNew with the directory lookup given (a bulk write
+// looks the directory up once for the batch).
+func (s *Service) checkNewWith(n *NewEmployment, v *errs.Validation, known func(dir, code string) (bool, error)) error {
 	if n.PersonID <= 0 {
 		v.Add("person_id", "required", "the person to employ")
 	}
@@ -59,7 +65,7 @@ func (s *Service) checkNew(ctx context.Context, n *NewEmployment, v *errs.Valida
 	n.Position = normCode(n.Position)
 	if n.Position == "" {
 		v.Add("position", "required", "a position of the directory")
-	} else if ok, err := s.known(ctx, PositionDirectory, n.Position); err != nil {
+	} else if ok, err := known(PositionDirectory, n.Position); err != nil {
 		return err
 	} else if !ok {
 		v.Add("position", "enum", "not a position of the directory")

@@ -27,26 +27,16 @@ func (e Engine) Param(n int) string {
 // import spent seconds per chunk so); an array keeps the index lookup in
 // any plan.
 func (e Engine) InList(column string, args *[]any, values []string) string {
-	if e == Postgres {
-		*args = append(*args, values)
-		return column + " = ANY($" + strconv.Itoa(len(*args)) + ")"
-	}
-	var b strings.Builder
-	b.WriteString(column + " IN (")
-	for i, v := range values {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		*args = append(*args, v)
-		b.WriteString(e.Param(len(*args)))
-	}
-	b.WriteByte(')')
-	return b.String()
+	return inList(e, column, args, values)
 }
 
 // InIDs is InList for numeric keys (ids): one bigint array on PostgreSQL,
 // bare "?" on SQLite.
 func (e Engine) InIDs(column string, args *[]any, values []int64) string {
+	return inList(e, column, args, values)
+}
+
+func inList[T string | int64](e Engine, column string, args *[]any, values []T) string {
 	if e == Postgres {
 		*args = append(*args, values)
 		return column + " = ANY($" + strconv.Itoa(len(*args)) + ")"
