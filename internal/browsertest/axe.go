@@ -189,3 +189,20 @@ func (b *Browser) ExpectNoAxeViolations(what string) {
 	}
 	b.T.Errorf("%s: %d accessibility violation(s) (axe-core, WCAG 2.1 A/AA):%s", what, len(vs), s.String())
 }
+
+// ExpectAccessibleEverywhere checks the page as it is with axe, then in
+// the low-vision mode, which must also fit a phone's width without
+// scrolling sideways; it leaves the desktop width and normal mode.
+func (b *Browser) ExpectAccessibleEverywhere(what string) {
+	b.T.Helper()
+	b.ExpectNoAxeViolations(what)
+	b.SetLowVision(true)
+	b.ExpectNoAxeViolations(what + ", low vision")
+	b.Viewport(375, 740, true)
+	b.WaitVisible("main h1")
+	if px := b.HorizontalOverflow(); px > 0 {
+		b.T.Errorf("%s scrolls sideways by %d px on a phone in low-vision mode (%s)", what, px, b.Screenshot(what))
+	}
+	b.Viewport(1280, 900, false)
+	b.SetLowVision(false)
+}

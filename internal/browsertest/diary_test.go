@@ -74,19 +74,7 @@ func TestDiaryPages(t *testing.T) {
 			break
 		}
 	}
-	check := func(what string) {
-		t.Helper()
-		b.ExpectNoAxeViolations(what)
-		b.SetLowVision(true)
-		b.ExpectNoAxeViolations(what + ", low vision")
-		b.Viewport(375, 740, true)
-		b.WaitVisible("main h1")
-		if px := b.HorizontalOverflow(); px > 0 {
-			t.Errorf("%s scrolls sideways by %d px on a phone in low-vision mode (%s)", what, px, b.Screenshot(what))
-		}
-		b.Viewport(1280, 900, false)
-		b.SetLowVision(false)
-	}
+	check := b.ExpectAccessibleEverywhere
 
 	if st := logIn(b, "parent1", demo.DemoPassword); st != 200 {
 		t.Fatalf("parent1 login: %d", st)

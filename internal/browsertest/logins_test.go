@@ -31,19 +31,7 @@ func TestLoginsAndChildrenPages(t *testing.T) {
 		WHERE a.login = 'parent1' AND gd.ends_on IS NULL ORDER BY gd.child_id LIMIT 1`).Scan(&child, &parent); err != nil {
 		t.Fatal(err)
 	}
-	check := func(what string) {
-		t.Helper()
-		b.ExpectNoAxeViolations(what)
-		b.SetLowVision(true)
-		b.ExpectNoAxeViolations(what + ", low vision")
-		b.Viewport(375, 740, true)
-		b.WaitVisible("main h1")
-		if px := b.HorizontalOverflow(); px > 0 {
-			t.Errorf("%s scrolls sideways by %d px on a phone in low-vision mode (%s)", what, px, b.Screenshot(what))
-		}
-		b.Viewport(1280, 900, false)
-		b.SetLowVision(false)
-	}
+	check := b.ExpectAccessibleEverywhere
 
 	if st := logIn(b, "teacher1", demo.DemoPassword); st != 200 {
 		t.Fatalf("teacher1 login: %d", st)

@@ -34,13 +34,7 @@ type PeriodView struct {
 }
 
 // PeriodRef is a study period.
-type PeriodRef struct {
-	ID       int64  `json:"id"`
-	Name     string `json:"name"`
-	StartsOn string `json:"starts_on"`
-	EndsOn   string `json:"ends_on"`
-	Closed   bool   `json:"closed"`
-}
+type PeriodRef = journal.PeriodRef
 
 // SubjectRow is one subject of the period.
 type SubjectRow struct {
@@ -178,20 +172,12 @@ func (g *Guard) Period(ctx context.Context, pupil, periodID int64, lang string) 
 	if len(ps) == 0 {
 		return out, errs.Field(errs.Conflict, "period", "none", "the year of this class has no study periods")
 	}
-	pick := -1
-	for i, p := range ps {
+	for _, p := range ps {
 		out.Periods = append(out.Periods, PeriodRef{ID: p.ID, Name: p.Name, StartsOn: p.StartsOn, EndsOn: p.EndsOn, Closed: p.ClosedAt != nil})
-		switch {
-		case periodID != 0 && p.ID == periodID:
-			pick = i
-		case periodID == 0 && p.StartsOn <= today:
-			pick = i
-		}
 	}
-	if periodID != 0 && pick < 0 {
-		return out, errs.Field(errs.Invalid, "period", "year", "the period is not one of this class's year")
+	if out.Period, err = journal.PickPeriod(out.Periods, periodID, today); err != nil {
+		return out, err
 	}
-	out.Period = out.Periods[max(pick, 0)]
 	return out, g.S.fillPeriod(ctx, q, &out, year, lang)
 }
 

@@ -141,6 +141,25 @@ type PeriodRef struct {
 	Closed   bool   `json:"closed"`
 }
 
+// PickPeriod is the period asked for by id, or with id 0 the latest that
+// has begun by today (the first if none has); periods are in date order
+// and not empty. An id of another year is refused.
+func PickPeriod(periods []PeriodRef, id int64, today string) (PeriodRef, error) {
+	pick := -1
+	for i, p := range periods {
+		switch {
+		case id != 0 && p.ID == id:
+			pick = i
+		case id == 0 && p.StartsOn <= today:
+			pick = i
+		}
+	}
+	if id != 0 && pick < 0 {
+		return PeriodRef{}, errs.Field(errs.Invalid, "period", "year", "the period is not one of this class's year")
+	}
+	return periods[max(pick, 0)], nil
+}
+
 // Grid is the journal of a class or sub-group in a subject for a period.
 type Grid struct {
 	Group    GroupRef          `json:"group"`
@@ -177,20 +196,9 @@ func (g *Guard) Grid(ctx context.Context, groupID int64, subject string, periodI
 	if len(periods) == 0 {
 		return out, errs.Field(errs.Conflict, "period", "none", "the year of this class has no study periods")
 	}
-	today := g.S.Today()
-	pick := -1
-	for i, p := range periods {
-		switch {
-		case periodID != 0 && p.ID == periodID:
-			pick = i
-		case periodID == 0 && p.StartsOn <= today:
-			pick = i
-		}
+	if out.Period, err = PickPeriod(periods, periodID, g.S.Today()); err != nil {
+		return out, err
 	}
-	if periodID != 0 && pick < 0 {
-		return out, errs.Field(errs.Invalid, "period", "year", "the period is not one of this class's year")
-	}
-	out.Period = out.Periods[max(pick, 0)]
 	if out.Scale, err = g.S.scaleAt(ctx, gr.dirVersion, gr.scale); err != nil {
 		return out, err
 	}
