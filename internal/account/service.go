@@ -41,6 +41,8 @@ type Service struct {
 	// child whose guardian sets the password (under 14, seed 004): such an
 	// account is not activated, nor its password changed, by its holder.
 	ManagedByGuardian func(ctx context.Context, accountID int64) (bool, error)
+	// Counts are read with every browser session (set up before serving).
+	Counts []SessionCount
 
 	common  map[string]bool
 	dummy   string // a hash to verify against for unknown logins, so timing matches

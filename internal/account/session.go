@@ -30,6 +30,23 @@ type Session struct {
 	Pending    bool `json:"-"`
 	NeedsSetup bool `json:"-"`
 	csrf       string
+	counts     map[string]int64
+}
+
+// SessionCount is a number every page shows the signed-in account (the
+// unread notifications beside the bell): a scalar subquery over the
+// account's row (alias a), read in the session's own query so that it
+// costs the page no round trip of its own.
+type SessionCount struct {
+	Name string
+	SQL  string
+}
+
+// Count is the value of the session count named name, read with the
+// session; false when no such count is set up.
+func (s Session) Count(name string) (int64, bool) {
+	n, ok := s.counts[name]
+	return n, ok
 }
 
 // CSRFToken is the form token of this session: an HMAC of a per-session
@@ -70,8 +87,13 @@ func (s *Service) Resolve(ctx context.Context, secret string) (Session, *identit
 	var person sql.NullInt64
 	var disabled sql.NullTime
 	var factorOK, totpOn bool
+	extra := ""
+	counts := make([]int64, len(s.Counts))
+	for _, c := range s.Counts {
+		extra += ", " + c.SQL
+	}
 	rows, err := s.DB.Read().QueryContext(ctx, `SELECT se.public_id, se.account_id, se.created_at, se.last_seen_at, se.expires_at, se.addr, se.user_agent, se.csrf_secret,
-			se.second_factor_ok, a.login, a.person_id, a.disabled_at, a.totp_enabled, g.role, g.org_id
+			se.second_factor_ok, a.login, a.person_id, a.disabled_at, a.totp_enabled, g.role, g.org_id`+extra+`
 		FROM sessions se JOIN accounts a ON a.id = se.account_id LEFT JOIN account_grants g ON g.account_id = a.id
 		WHERE se.id_hash = $1 ORDER BY g.role, g.org_id`, digest(secret))
 	if err != nil {
@@ -83,8 +105,12 @@ func (s *Service) Resolve(ctx context.Context, secret string) (Session, *identit
 	for rows.Next() {
 		var role sql.NullString
 		var org sql.NullInt64
-		if err := rows.Scan(&ses.PublicID, &ses.AccountID, &ses.CreatedAt, &ses.LastSeen, &ses.ExpiresAt, &ses.Addr, &ses.UserAgent, &ses.csrf,
-			&factorOK, &login, &person, &disabled, &totpOn, &role, &org); err != nil {
+		dest := []any{&ses.PublicID, &ses.AccountID, &ses.CreatedAt, &ses.LastSeen, &ses.ExpiresAt, &ses.Addr, &ses.UserAgent, &ses.csrf,
+			&factorOK, &login, &person, &disabled, &totpOn, &role, &org}
+		for i := range counts {
+			dest = append(dest, &counts[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return ses, nil, err
 		}
 		found = true
@@ -97,6 +123,12 @@ func (s *Service) Resolve(ctx context.Context, secret string) (Session, *identit
 	}
 	if !found {
 		return ses, nil, errs.E(errs.Unauthorized, "session ended")
+	}
+	if len(counts) > 0 {
+		ses.counts = make(map[string]int64, len(counts))
+		for i, c := range s.Counts {
+			ses.counts[c.Name] = counts[i]
+		}
 	}
 	now := s.now()
 	if disabled.Valid || !now.Before(ses.ExpiresAt) || now.Sub(ses.LastSeen) >= s.IdleTimeout {

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"shkola/internal/account"
 	"shkola/internal/notify"
 )
 
@@ -21,6 +22,7 @@ func (a *App) buildNotify() {
 	}
 	a.Notifier = &notify.Runner{Dispatch: &notify.Dispatcher{S: s}, Send: send, Log: a.Log}
 	a.Notify = &notify.Guard{S: s, Policy: a.Policy, Audit: a.Audit, Wake: a.Notifier.Wake}
+	a.Accounts.Counts = append(a.Accounts.Counts, account.SessionCount{Name: notify.UnreadName, SQL: notify.UnreadSQL})
 }
 
 // Background starts the work a server does besides answering requests (the

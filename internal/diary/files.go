@@ -28,7 +28,7 @@ func (g *Guard) HomeworkFile(ctx context.Context, pupil, hw, file int64) (filest
 		FROM homework_files hf JOIN homework h ON h.id = hf.homework_id JOIN lessons l ON l.id = h.lesson_id
 		WHERE hf.homework_id = ` + H + ` AND hf.file_id = ` + F + ` AND EXISTS (SELECT 1 FROM group_members m
 			WHERE m.person_id = ` + P + ` AND m.group_id = l.group_id AND m.starts_on <= l.on_date AND (m.ends_on IS NULL OR m.ends_on > l.on_date))
-		UNION ALL ` + g.headSQL(a, &args, P, D, D)
+		UNION ALL ` + g.headSQL(a, &args, P, D, D, "")
 	rows, err := g.S.DB.Read().QueryContext(ctx, query, args.Values...)
 	if err != nil {
 		return filestore.File{}, nil, err

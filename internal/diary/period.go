@@ -133,7 +133,7 @@ func (g *Guard) Period(ctx context.Context, pupil, periodID int64, lang string) 
 	today := g.S.Today()
 	args := store.Args{}
 	D := args.Add(today)
-	rows, err := q.QueryContext(ctx, g.headSQL(a, &args, args.Add(pupil), D, D), args.Values...)
+	rows, err := q.QueryContext(ctx, g.headSQL(a, &args, args.Add(pupil), D, D, ""), args.Values...)
 	if err != nil {
 		return PeriodView{}, err
 	}

@@ -114,16 +114,24 @@ func (r *row) scan(rows *sql.Rows) error {
 
 // headSQL selects the pupil's row ('p'), the relationship flags ('r') and
 // the caller's children ('c'), as typed rows; the class is the one the
-// pupil is in between from and to.
-func (g *Guard) headSQL(a *identity.Actor, args *store.Args, pupil, from, to string) string {
+// pupil is in between from and to, taken from the CTE named cls (columns
+// id, name) when the statement has one, else looked up.
+func (g *Guard) headSQL(a *identity.Actor, args *store.Args, pupil, from, to, cls string) string {
 	classOf := func(person, col string) string {
 		return `(SELECT ` + col + ` FROM group_members m JOIN groups gg ON gg.id = m.group_id AND gg.kind = 'class'
 			WHERE m.person_id = ` + person + ` AND m.starts_on <= ` + to + ` AND (m.ends_on IS NULL OR m.ends_on > ` + from + `)
 			ORDER BY m.starts_on DESC LIMIT 1)`
 	}
-	q := `SELECT 'p', p.id, p.org_id, p.birth_date, COALESCE(` + classOf("p.id", "gg.id") + `, 0), NULL,
+	var q string
+	if cls != "" {
+		q = `SELECT 'p', p.id, p.org_id, p.birth_date, COALESCE(c.id, 0), NULL,
+		p.last_name, p.first_name, p.middle_name, COALESCE(c.name, ''), NULL, NULL, NULL, NULL
+		FROM persons p LEFT JOIN ` + cls + ` c ON 1 = 1 WHERE p.id = ` + pupil + ` AND p.merged_into IS NULL`
+	} else {
+		q = `SELECT 'p', p.id, p.org_id, p.birth_date, COALESCE(` + classOf("p.id", "gg.id") + `, 0), NULL,
 		p.last_name, p.first_name, p.middle_name, COALESCE(` + classOf("p.id", "gg.name") + `, ''), NULL, NULL, NULL, NULL
 		FROM persons p WHERE p.id = ` + pupil + ` AND p.merged_into IS NULL`
+	}
 	known := g.Policy.KnownSQL(a, Resource, "read", "p.id", args)
 	rels := make([]string, 0, len(known))
 	for rel := range known {
@@ -190,14 +198,14 @@ func (h *head) sortChildren() {
 // sub-group) on its day.
 func weekSQL(args *store.Args, pupil, from, to, back, lang string) string {
 	name := nameColumn(lang)
-	return `WITH ll AS MATERIALIZED (
+	return `WITH mm AS MATERIALIZED (SELECT m.group_id, m.starts_on, m.ends_on FROM group_members m
+		WHERE m.person_id = ` + pupil + ` AND m.starts_on <= ` + to + ` AND (m.ends_on IS NULL OR m.ends_on > ` + back + `)),
+	ll AS MATERIALIZED (
 		SELECT l.id, l.org_id, l.group_id, l.subject, l.teacher_id, l.substitute_id, l.on_date, l.slot, l.room, l.status, l.topic, l.control_work
-		FROM lessons l
-		WHERE l.group_id IN (SELECT m.group_id FROM group_members m WHERE m.person_id = ` + pupil + ` AND m.starts_on <= ` + to + `
-			AND (m.ends_on IS NULL OR m.ends_on > ` + back + `))
-		AND l.on_date >= ` + back + ` AND l.on_date <= ` + to + `
-		AND EXISTS (SELECT 1 FROM group_members m WHERE m.person_id = ` + pupil + ` AND m.group_id = l.group_id
-			AND m.starts_on <= l.on_date AND (m.ends_on IS NULL OR m.ends_on > l.on_date))),
+		FROM mm JOIN lessons l ON l.group_id = mm.group_id AND l.on_date >= ` + back + ` AND l.on_date <= ` + to + `
+			AND l.on_date >= mm.starts_on AND (mm.ends_on IS NULL OR l.on_date < mm.ends_on)),
+	cls AS MATERIALIZED (SELECT gg.id, gg.name FROM mm JOIN groups gg ON gg.id = mm.group_id AND gg.kind = 'class'
+		WHERE mm.starts_on <= ` + to + ` AND (mm.ends_on IS NULL OR mm.ends_on > ` + from + `) ORDER BY mm.starts_on DESC LIMIT 1),
 	wl AS MATERIALIZED (SELECT * FROM ll WHERE on_date >= ` + from + `),
 	hw AS MATERIALIZED (SELECT h.id, h.lesson_id, h.text, h.due_on, l.on_date, l.subject FROM homework h JOIN ll l ON l.id = h.lesson_id
 		WHERE l.on_date >= ` + from + ` OR (h.due_on >= ` + from + ` AND h.due_on <= ` + to + `))
@@ -236,7 +244,7 @@ func (g *Guard) Week(ctx context.Context, pupil int64, date, lang string) (Week,
 	B := args.Add(mon.AddDate(0, 0, -homeworkLookback).Format(dateLayout))
 	query := weekSQL(&args, P, F, T, B, lang)
 	// The head goes after the CTEs' body: one statement, one round trip.
-	query += "\n\tUNION ALL " + g.headSQL(a, &args, P, F, T)
+	query += "\n\tUNION ALL " + g.headSQL(a, &args, P, F, T, "cls")
 	rows, err := g.S.DB.R.QueryContext(ctx, query, args.Values...)
 	if err != nil {
 		return Week{}, err

@@ -82,6 +82,13 @@ func (s *Service) list(ctx context.Context, account int64, f Filter) ([]Notifica
 	return out, rows.Err()
 }
 
+// UnreadName and UnreadSQL are the badge's number as a session count
+// (account.SessionCount): read with the session, it costs a page no query.
+const (
+	UnreadName = "unread"
+	UnreadSQL  = "(SELECT COUNT(*) FROM notifications n WHERE n.account_id = a.id AND n.read_at IS NULL)"
+)
+
 // UnreadCount is the number on the badge: one indexed COUNT.
 func (s *Service) UnreadCount(ctx context.Context, account int64) (int, error) {
 	if account == 0 {

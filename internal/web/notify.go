@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"shkola/internal/account"
 	"shkola/internal/errs"
 	"shkola/internal/httpx"
 	"shkola/internal/identity"
@@ -17,6 +18,11 @@ import (
 func (s *Site) RegisterNotify(mux *http.ServeMux, g *notify.Guard) {
 	h := notifyPages{site: s, g: g}
 	s.Unread = func(r *http.Request) int {
+		if ses, ok := account.CurrentSession(r.Context()); ok {
+			if n, ok := ses.Count(notify.UnreadName); ok {
+				return int(n)
+			}
+		}
 		n, err := g.UnreadCount(r.Context())
 		if err != nil {
 			httpx.Logger(r.Context()).Warn("unread count", "err", err)
