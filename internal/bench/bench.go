@@ -151,6 +151,9 @@ func runEngine(ctx context.Context, o Options, eng store.Engine, rep *Report) (e
 	debug.FreeOSMemory()
 	rep.Datasets = append(rep.Datasets, Dataset{Engine: eng, Demo: env.Demo, Idle: ReadMemory()})
 	r := Runner{Concurrency: o.Concurrency, Duration: o.Duration, Warmup: o.Warmup, Counter: env.DB.Queries}
+	if eng == store.Postgres {
+		r.CPU.db = env.DB
+	}
 	for _, sc := range Scenarios() {
 		if !o.wants(sc.Name()) {
 			continue
@@ -161,7 +164,7 @@ func runEngine(ctx context.Context, o Options, eng store.Engine, rep *Report) (e
 		}
 		client := env.Client()
 		if b, ok := sc.(bulk); ok {
-			rows, err := measureBulk(ctx, o, env, sc.Name(), b, client)
+			rows, err := measureBulk(ctx, o, env, sc.Name(), b, client, r.CPU)
 			if err != nil {
 				return fmt.Errorf("%s: %w", sc.Name(), err)
 			}

@@ -20,6 +20,7 @@ type Runner struct {
 	Duration    time.Duration
 	Warmup      time.Duration
 	Counter     *store.QueryCounter // the database's, for round trips per operation
+	CPU         cpuMeter
 
 	seq atomic.Int64 // operation numbers, unique across every run of this Runner
 }
@@ -31,6 +32,16 @@ type Measurement struct {
 	P50, P99 time.Duration
 	Queries  store.QueryCounts // during the measured part
 	Memory   Memory            // of the whole process: server, clients and baseline alike
+	CPU      CPU               // during the measured part
+}
+
+// CPUPerOp is the process's and the database's processor time per
+// operation (the database's 0 when not known).
+func (m Measurement) CPUPerOp() (process, db time.Duration) {
+	if m.Ops == 0 {
+		return 0, 0
+	}
+	return m.CPU.Process / time.Duration(m.Ops), m.CPU.DB / time.Duration(m.Ops)
 }
 
 // OpsPerSec is the throughput.
@@ -61,12 +72,14 @@ func (r *Runner) Measure(ctx context.Context, op func(ctx context.Context, i int
 	// Hand freed memory back so the peak is this run's own.
 	debug.FreeOSMemory()
 	resetPeak := ResetPeakRSS()
+	cpu0 := r.CPU.read(ctx)
 	before := r.Counter.Read()
 	lat, elapsed, err := r.drive(ctx, r.Duration, op)
 	if err != nil {
 		return Measurement{}, err
 	}
 	m := Measurement{Ops: len(lat), Elapsed: elapsed, Queries: r.Counter.Read().Sub(before), Memory: ReadMemory()}
+	m.CPU = r.CPU.read(ctx).since(cpu0) // after the counter: its query is not the scenario's
 	m.Memory.PeakSinceStart = resetPeak != nil
 	slices.Sort(lat)
 	m.P50, m.P99 = percentile(lat, 0.50), percentile(lat, 0.99)
@@ -141,7 +154,7 @@ type bulk interface {
 
 // measureBulk measures each size of a bulk scenario through the server and
 // as its baseline, on the same lines.
-func measureBulk(ctx context.Context, o Options, env *Env, name string, b bulk, c *Client) ([]Row, error) {
+func measureBulk(ctx context.Context, o Options, env *Env, name string, b bulk, c *Client, cpu cpuMeter) ([]Row, error) {
 	var out []Row
 	for _, n := range b.Sizes(o) {
 		fmt.Fprintf(o.Progress, "%s: %s: writing a file of %d lines\n", env.Engine, name, n)
@@ -150,12 +163,12 @@ func measureBulk(ctx context.Context, o Options, env *Env, name string, b bulk, 
 			return nil, err
 		}
 		fmt.Fprintf(o.Progress, "%s: %s: %d lines directly in SQL\n", env.Engine, name, n)
-		base, err := measureOnce(env.DB.Queries, n, func() error { return b.raw(ctx, env.DB, f) })
+		base, err := measureOnce(ctx, env.DB.Queries, cpu, n, func() error { return b.raw(ctx, env.DB, f) })
 		if err != nil {
 			return nil, fmt.Errorf("baseline of %d lines: %w", n, err)
 		}
 		fmt.Fprintf(o.Progress, "%s: %s: %d lines through the server\n", env.Engine, name, n)
-		app, err := measureOnce(env.DB.Queries, n, func() error { return b.upload(ctx, c, f) })
+		app, err := measureOnce(ctx, env.DB.Queries, cpu, n, func() error { return b.upload(ctx, c, f) })
 		if err != nil {
 			return nil, fmt.Errorf("%d lines: %w", n, err)
 		}
@@ -173,9 +186,10 @@ func measureBulk(ctx context.Context, o Options, env *Env, name string, b bulk, 
 
 // measureOnce times one run of op over n lines: its rate is lines per
 // second, both percentiles are the whole run, round trips are per line.
-func measureOnce(qc *store.QueryCounter, n int, op func() error) (Measurement, error) {
+func measureOnce(ctx context.Context, qc *store.QueryCounter, cpu cpuMeter, n int, op func() error) (Measurement, error) {
 	debug.FreeOSMemory()
 	resetPeak := ResetPeakRSS()
+	cpu0 := cpu.read(ctx)
 	before := qc.Read()
 	start := time.Now()
 	if err := op(); err != nil {
@@ -183,6 +197,7 @@ func measureOnce(qc *store.QueryCounter, n int, op func() error) (Measurement, e
 	}
 	took := time.Since(start)
 	m := Measurement{Ops: n, Elapsed: took, P50: took, P99: took, Queries: qc.Read().Sub(before), Memory: ReadMemory()}
+	m.CPU = cpu.read(ctx).since(cpu0)
 	m.Memory.PeakSinceStart = resetPeak != nil
 	return m, nil
 }

@@ -22,8 +22,8 @@ func (r *Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "%s: idle RSS %d MB (server up with the dataset, before the first scenario)\n", l.Engine, l.Idle.RSS>>20)
 	}
 	fmt.Fprintln(w)
-	const line = "%-22s %-8s %8s %8s %8s %8s %8s %7s %7s\n"
-	fmt.Fprintf(w, line, "scenario", "engine", "ops/s", "p50 ms", "p99 ms", "trips/op", "peak MB", "RSS MB", "vs SQL")
+	const line = "%-22s %-8s %8s %8s %8s %8s %8s %8s %8s %7s %7s\n"
+	fmt.Fprintf(w, line, "scenario", "engine", "ops/s", "p50 ms", "p99 ms", "trips/op", "cpu us", "db us", "peak MB", "RSS MB", "vs SQL")
 	since, bulk := false, false
 	for _, row := range r.Rows {
 		name, ratio := row.Scenario, "-"
@@ -45,8 +45,13 @@ func (r *Report) Print(w io.Writer) {
 			peak += "*"
 			since = true
 		}
+		cpu, db := m.CPUPerOp()
+		dbs := "-"
+		if m.CPU.DBKnown {
+			dbs = us(db)
+		}
 		fmt.Fprintf(w, line, name, row.Engine, fmt.Sprintf("%.0f", m.OpsPerSec()), fmt.Sprintf("%.2f", ms(m.P50)),
-			fmt.Sprintf("%.2f", ms(m.P99)), trips(m.TripsPerOp()), peak, fmt.Sprintf("%d", m.Memory.RSS>>20), ratio)
+			fmt.Sprintf("%.2f", ms(m.P99)), trips(m.TripsPerOp()), us(cpu), dbs, peak, fmt.Sprintf("%d", m.Memory.RSS>>20), ratio)
 	}
 	if bulk {
 		fmt.Fprintln(w, "import N: one upload of a file of N lines (a pupil with a mother and a father each); ops/s is lines/s, p50 and p99 the whole file, trips per line;")
@@ -55,10 +60,20 @@ func (r *Report) Print(w io.Writer) {
 	if since {
 		fmt.Fprintln(w, "* the peak could not be reset before the run: it is the process's peak so far")
 	}
-	fmt.Fprintln(w, "\nMemory is the whole process (server, clients and baseline share it); peak is per run. \"vs SQL\" is ops/s as a share of the SQL baseline's.")
+	fmt.Fprintln(w, "\nMemory and \"cpu us\" (processor time per operation, user and system) are the whole process: server, clients and baseline share it;")
+	fmt.Fprintln(w, "\"db us\" is the PostgreSQL server's processes for the bench's database, when on this machine. Peak is per run. \"vs SQL\" is")
+	fmt.Fprintln(w, "ops/s as a share of the SQL baseline's.")
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// us is a processor time in microseconds, or "-" when not measured.
+func us(d time.Duration) string {
+	if d <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", float64(d)/float64(time.Microsecond))
+}
 
 // lines names a file size: 1e4 for 10000, else the number.
 func lines(n int) string {
