@@ -116,9 +116,15 @@ func (h diaryPages) week(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p := h.site.NewPage(r, "diary.title", diaryData{Lang: lang, W: &wk, Lesson: lesson})
+	h.site.Render(w, r, http.StatusOK, "diary_week", h.weekPage(r, &wk, lang, lesson))
+}
+
+// weekPage is the week's page as the handler renders it; the benchmark
+// renders the same.
+func (h diaryPages) weekPage(r *http.Request, wk *diary.Week, lang string, lesson int64) *Page {
+	p := h.site.NewPage(r, "diary.title", diaryData{Lang: lang, W: wk, Lesson: lesson})
 	p.Title = wk.Pupil.FirstName + " " + wk.Pupil.LastName + " — " + p.Title
-	h.site.Render(w, r, http.StatusOK, "diary_week", p)
+	return p
 }
 
 func (h diaryPages) period(w http.ResponseWriter, r *http.Request) {
