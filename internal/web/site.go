@@ -15,7 +15,9 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
+	"sync"
 
 	"shkola/internal/account"
 	"shkola/internal/errs"
@@ -47,7 +49,15 @@ type Site struct {
 	// Unread, when set, counts the signed-in person's unread notifications
 	// for the badge in the layout (one indexed COUNT per page).
 	Unread func(r *http.Request) int
+	// bufs keeps render buffers between requests: a page is rendered whole
+	// before it is sent, and growing a fresh buffer to its size each time
+	// cost a dozen allocations and copies.
+	bufs sync.Pool
 }
+
+// maxPooledBuffer: a buffer grown by an unusually large page is left to the
+// collector rather than kept for every later page.
+const maxPooledBuffer = 256 << 10
 
 // Page is what every template gets.
 type Page struct {
@@ -192,15 +202,26 @@ func (s *Site) Render(w http.ResponseWriter, r *http.Request, status int, name s
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+	buf, _ := s.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer func() {
+		if buf.Cap() <= maxPooledBuffer {
+			buf.Reset()
+			s.bufs.Put(buf)
+		}
+	}()
+	if err := t.ExecuteTemplate(buf, "layout.html", p); err != nil {
 		httpx.Logger(r.Context()).Error("render", "page", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Language", p.Lang)
-	w.Header().Set("Vary", "Cookie")
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", p.Lang)
+	h.Set("Vary", "Cookie")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
