@@ -69,7 +69,8 @@ func LoadCatalog() (*Catalog, error) {
 	c.translators = make(map[string]*Translator, len(Languages))
 	for _, lang := range Languages {
 		t := &Translator{lang: lang, loc: i18n.NewLocalizer(b, lang), plain: map[string]string{}}
-		// Every id of any language, so a fallback is what Localize says too.
+		// Every id any language has; an id Localize fails on (missing in
+		// this language) is left out, so T answers it as before.
 		for _, ids := range c.keys {
 			for id := range ids {
 				if s, err := t.loc.Localize(&i18n.LocalizeConfig{MessageID: id}); err == nil {

@@ -53,6 +53,8 @@ type Site struct {
 	// before it is sent, and growing a fresh buffer to its size each time
 	// cost a dozen allocations and copies.
 	bufs sync.Pool
+	// texts are the prepared labels per language (texts.go).
+	texts map[string]*pageTexts
 }
 
 // maxPooledBuffer: a buffer grown by an unusually large page is left to the
@@ -62,11 +64,12 @@ const maxPooledBuffer = 256 << 10
 // Page is what every template gets.
 type Page struct {
 	T         *Translator
+	L         *layoutText // the layout's labels in Lang
 	Lang      string
 	LowVision bool
 	Title     string
 	Path      string
-	Nav       []NavItem
+	Nav       []NavLink
 	Languages []string
 	CSRF      string          // form token: every form carries it in a hidden field
 	Query     url.Values      // the request's query: download links keep the list's filters
@@ -84,6 +87,9 @@ func NewSite(secure bool) (*Site, error) {
 	s := &Site{Catalog: cat, pages: map[string]*template.Template{}, assets: map[string]string{}, Secure: secure,
 		Nav: []NavItem{{Key: "nav.home", Path: "/"}}}
 	if err := s.hashAssets(); err != nil {
+		return nil, err
+	}
+	if s.texts, err = newPageTexts(cat); err != nil {
 		return nil, err
 	}
 	funcs := template.FuncMap{
@@ -184,8 +190,8 @@ func (s *Site) NewPage(r *http.Request, titleKey string, data any) *Page {
 	lang, lv := s.Prefs(r)
 	t := s.Catalog.For(lang)
 	a := identity.From(r.Context())
-	p := &Page{T: t, Lang: lang, LowVision: lv, Title: t.T(titleKey), Path: r.URL.Path, Nav: s.navFor(a), Languages: Languages,
-		CSRF: account.CSRF(r.Context()), Actor: a, Data: data}
+	p := &Page{T: t, L: &s.textsFor(lang).layout, Lang: lang, LowVision: lv, Title: t.T(titleKey), Path: r.URL.Path,
+		Nav: s.navFor(a, t, r.URL.Path), Languages: Languages, CSRF: account.CSRF(r.Context()), Actor: a, Data: data}
 	if s.Unread != nil && a.AccountID != 0 {
 		p.Unread = s.Unread(r)
 	}
@@ -262,16 +268,17 @@ func (s *Site) FailAs(w http.ResponseWriter, r *http.Request, err error, m Messa
 	s.Render(w, r, status, "error", s.NewPage(r, "error.title", key))
 }
 
-// navFor keeps the items the actor has a role for.
-func (s *Site) navFor(a *identity.Actor) []NavItem {
-	out := make([]NavItem, 0, len(s.Nav))
+// navFor keeps the items the actor has a role for, labelled in t's
+// language, and marks the one of path.
+func (s *Site) navFor(a *identity.Actor, t *Translator, path string) []NavLink {
+	out := make([]NavLink, 0, len(s.Nav))
 	for _, it := range s.Nav {
 		show := len(it.Roles) == 0
 		for _, r := range it.Roles {
 			show = show || a.Has(r)
 		}
 		if show {
-			out = append(out, it)
+			out = append(out, NavLink{Path: it.Path, Label: t.T(it.Key), Current: it.Path == path})
 		}
 	}
 	return out
