@@ -33,8 +33,9 @@ type diaryPages struct {
 	g    *diary.Guard
 }
 
-// diaryData is what the diary pages get; Date formats an ISO day for the
-// page's language.
+// diaryData is what the period page gets and what the week's view
+// (diary_week.go) is made from; Date formats an ISO day for the page's
+// language.
 type diaryData struct {
 	Lang   string
 	W      *diary.Week
@@ -116,9 +117,16 @@ func (h diaryPages) week(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p := h.site.NewPage(r, "diary.title", diaryData{Lang: lang, W: &wk, Lesson: lesson})
+	h.site.Render(w, r, http.StatusOK, "diary_week", h.weekPage(r, &wk, lang, lesson))
+}
+
+// weekPage is the week's page as the handler renders it; the benchmark
+// renders the same.
+func (h diaryPages) weekPage(r *http.Request, wk *diary.Week, lang string, lesson int64) *Page {
+	p := h.site.NewPage(r, "diary.title", nil)
+	p.Data = newWeekView(&h.site.textsFor(p.Lang).week, diaryData{Lang: lang, W: wk, Lesson: lesson})
 	p.Title = wk.Pupil.FirstName + " " + wk.Pupil.LastName + " — " + p.Title
-	h.site.Render(w, r, http.StatusOK, "diary_week", p)
+	return p
 }
 
 func (h diaryPages) period(w http.ResponseWriter, r *http.Request) {

@@ -22,16 +22,22 @@ var Languages = []string{"ru", "uk", "en"}
 //go:embed i18n/*.json
 var catalogFiles embed.FS
 
-// Translator renders messages in one language.
+// Translator renders messages in one language. It is immutable and shared
+// by every request in its language.
 type Translator struct {
 	lang string
 	loc  *i18n.Localizer
+	// plain is every message as T renders it without data, made once at
+	// load: pages ask for labels hundreds of times, and go-i18n matches
+	// the language and executes the message on each call.
+	plain map[string]string
 }
 
 // Catalog holds every language's messages.
 type Catalog struct {
-	bundle *i18n.Bundle
-	keys   map[string]map[string]bool // lang -> message ids, for the completeness test
+	bundle      *i18n.Bundle
+	keys        map[string]map[string]bool // lang -> message ids, for the completeness test
+	translators map[string]*Translator
 }
 
 // LoadCatalog reads the embedded catalogues.
@@ -60,6 +66,20 @@ func LoadCatalog() (*Catalog, error) {
 			c.keys[lang][m.ID] = true
 		}
 	}
+	c.translators = make(map[string]*Translator, len(Languages))
+	for _, lang := range Languages {
+		t := &Translator{lang: lang, loc: i18n.NewLocalizer(b, lang), plain: map[string]string{}}
+		// Every id any language has; an id Localize fails on (missing in
+		// this language) is left out, so T answers it as before.
+		for _, ids := range c.keys {
+			for id := range ids {
+				if s, err := t.loc.Localize(&i18n.LocalizeConfig{MessageID: id}); err == nil {
+					t.plain[id] = s
+				}
+			}
+		}
+		c.translators[lang] = t
+	}
 	return c, nil
 }
 
@@ -71,7 +91,7 @@ func (c *Catalog) For(lang string) *Translator {
 	if !Supported(lang) {
 		lang = Languages[0]
 	}
-	return &Translator{lang: lang, loc: i18n.NewLocalizer(c.bundle, lang)}
+	return c.translators[lang]
 }
 
 // Supported reports whether the UI speaks lang.
@@ -90,6 +110,11 @@ func (t *Translator) Lang() string { return t.lang }
 // T translates id; data fills {{.Name}} placeholders. A missing message shows
 // its id, which the catalogue test forbids from reaching main.
 func (t *Translator) T(id string, data ...any) string {
+	if len(data) == 0 {
+		if s, ok := t.plain[id]; ok {
+			return s
+		}
+	}
 	cfg := &i18n.LocalizeConfig{MessageID: id}
 	if len(data) > 0 {
 		cfg.TemplateData = data[0]

@@ -15,7 +15,9 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
+	"sync"
 
 	"shkola/internal/account"
 	"shkola/internal/errs"
@@ -47,16 +49,27 @@ type Site struct {
 	// Unread, when set, counts the signed-in person's unread notifications
 	// for the badge in the layout (one indexed COUNT per page).
 	Unread func(r *http.Request) int
+	// bufs keeps render buffers between requests: a page is rendered whole
+	// before it is sent, and growing a fresh buffer to its size each time
+	// cost a dozen allocations and copies.
+	bufs sync.Pool
+	// texts are the prepared labels per language (texts.go).
+	texts map[string]*pageTexts
 }
+
+// maxPooledBuffer: a buffer grown by an unusually large page is left to the
+// collector rather than kept for every later page.
+const maxPooledBuffer = 256 << 10
 
 // Page is what every template gets.
 type Page struct {
 	T         *Translator
+	L         *layoutText // the layout's labels in Lang
 	Lang      string
 	LowVision bool
 	Title     string
 	Path      string
-	Nav       []NavItem
+	Nav       []NavLink
 	Languages []string
 	CSRF      string          // form token: every form carries it in a hidden field
 	Query     url.Values      // the request's query: download links keep the list's filters
@@ -74,6 +87,9 @@ func NewSite(secure bool) (*Site, error) {
 	s := &Site{Catalog: cat, pages: map[string]*template.Template{}, assets: map[string]string{}, Secure: secure,
 		Nav: []NavItem{{Key: "nav.home", Path: "/"}}}
 	if err := s.hashAssets(); err != nil {
+		return nil, err
+	}
+	if s.texts, err = newPageTexts(cat); err != nil {
 		return nil, err
 	}
 	funcs := template.FuncMap{
@@ -174,8 +190,8 @@ func (s *Site) NewPage(r *http.Request, titleKey string, data any) *Page {
 	lang, lv := s.Prefs(r)
 	t := s.Catalog.For(lang)
 	a := identity.From(r.Context())
-	p := &Page{T: t, Lang: lang, LowVision: lv, Title: t.T(titleKey), Path: r.URL.Path, Nav: s.navFor(a), Languages: Languages,
-		CSRF: account.CSRF(r.Context()), Actor: a, Data: data}
+	p := &Page{T: t, L: &s.textsFor(lang).layout, Lang: lang, LowVision: lv, Title: t.T(titleKey), Path: r.URL.Path,
+		Nav: s.navFor(a, t, r.URL.Path), Languages: Languages, CSRF: account.CSRF(r.Context()), Actor: a, Data: data}
 	if s.Unread != nil && a.AccountID != 0 {
 		p.Unread = s.Unread(r)
 	}
@@ -192,15 +208,26 @@ func (s *Site) Render(w http.ResponseWriter, r *http.Request, status int, name s
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+	buf, _ := s.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer func() {
+		if buf.Cap() <= maxPooledBuffer {
+			buf.Reset()
+			s.bufs.Put(buf)
+		}
+	}()
+	if err := t.ExecuteTemplate(buf, "layout.html", p); err != nil {
 		httpx.Logger(r.Context()).Error("render", "page", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Language", p.Lang)
-	w.Header().Set("Vary", "Cookie")
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", p.Lang)
+	h.Set("Vary", "Cookie")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
@@ -241,16 +268,17 @@ func (s *Site) FailAs(w http.ResponseWriter, r *http.Request, err error, m Messa
 	s.Render(w, r, status, "error", s.NewPage(r, "error.title", key))
 }
 
-// navFor keeps the items the actor has a role for.
-func (s *Site) navFor(a *identity.Actor) []NavItem {
-	out := make([]NavItem, 0, len(s.Nav))
+// navFor keeps the items the actor has a role for, labelled in t's
+// language, and marks the one of path.
+func (s *Site) navFor(a *identity.Actor, t *Translator, path string) []NavLink {
+	out := make([]NavLink, 0, len(s.Nav))
 	for _, it := range s.Nav {
 		show := len(it.Roles) == 0
 		for _, r := range it.Roles {
 			show = show || a.Has(r)
 		}
 		if show {
-			out = append(out, it)
+			out = append(out, NavLink{Path: it.Path, Label: t.T(it.Key), Current: it.Path == path})
 		}
 	}
 	return out
