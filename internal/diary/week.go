@@ -195,7 +195,11 @@ func (h *head) sortChildren() {
 // absences ('a'), the bells ('b') and short days ('s') of the schools of
 // those lessons, and the directory names ('n') the page shows. A lesson is
 // the pupil's when the pupil was a member of its group (class or
-// sub-group) on its day.
+// sub-group) on its day. The pupil's memberships are read once (mm) and
+// every branch starts from them or from the week's lessons: SQLite, which
+// has no statistics here, otherwise scanned every class for the pupil's
+// class and every mark of the year for the week's (CROSS JOIN keeps its
+// join order; PostgreSQL plans it as any join).
 func weekSQL(args *store.Args, pupil, from, to, back, lang string) string {
 	name := nameColumn(lang)
 	return `WITH mm AS MATERIALIZED (SELECT m.group_id, m.starts_on, m.ends_on FROM group_members m
@@ -204,8 +208,9 @@ func weekSQL(args *store.Args, pupil, from, to, back, lang string) string {
 		SELECT l.id, l.org_id, l.group_id, l.subject, l.teacher_id, l.substitute_id, l.on_date, l.slot, l.room, l.status, l.topic, l.control_work
 		FROM mm JOIN lessons l ON l.group_id = mm.group_id AND l.on_date >= ` + back + ` AND l.on_date <= ` + to + `
 			AND l.on_date >= mm.starts_on AND (mm.ends_on IS NULL OR l.on_date < mm.ends_on)),
-	cls AS MATERIALIZED (SELECT gg.id, gg.name FROM mm JOIN groups gg ON gg.id = mm.group_id AND gg.kind = 'class'
-		WHERE mm.starts_on <= ` + to + ` AND (mm.ends_on IS NULL OR mm.ends_on > ` + from + `) ORDER BY mm.starts_on DESC LIMIT 1),
+	cls AS MATERIALIZED (SELECT mm.group_id AS id, (SELECT gg.name FROM groups gg WHERE gg.id = mm.group_id) AS name FROM mm
+		WHERE mm.starts_on <= ` + to + ` AND (mm.ends_on IS NULL OR mm.ends_on > ` + from + `)
+		AND EXISTS (SELECT 1 FROM groups gg WHERE gg.id = mm.group_id AND gg.kind = 'class') ORDER BY mm.starts_on DESC LIMIT 1),
 	wl AS MATERIALIZED (SELECT * FROM ll WHERE on_date >= ` + from + `),
 	hw AS MATERIALIZED (SELECT h.id, h.lesson_id, h.text, h.due_on, l.on_date, l.subject FROM homework h JOIN ll l ON l.id = h.lesson_id
 		WHERE l.on_date >= ` + from + ` OR (h.due_on >= ` + from + ` AND h.due_on <= ` + to + `))
@@ -217,9 +222,9 @@ func weekSQL(args *store.Args, pupil, from, to, back, lang string) string {
 	UNION ALL SELECT 'f', f.id, hf.homework_id, NULL, f.size, NULL, f.name, f.content_type, NULL, NULL, NULL, NULL, NULL, NULL
 		FROM homework_files hf JOIN files f ON f.id = hf.file_id WHERE hf.homework_id IN (SELECT id FROM hw)
 	UNION ALL SELECT 'm', x.id, x.lesson_id, NULL, x.weight, x.score, x.value, x.work_kind, x.comment, NULL, NULL, NULL, NULL, NULL
-		FROM marks x JOIN wl l ON l.id = x.lesson_id WHERE x.person_id = ` + pupil + `
+		FROM wl l CROSS JOIN marks x WHERE x.lesson_id = l.id AND x.person_id = ` + pupil + `
 	UNION ALL SELECT 'a', a.id, a.lesson_id, NULL, COALESCE(a.late_minutes, 0), NULL, a.status, a.reason, NULL, NULL, NULL, NULL, NULL, NULL
-		FROM attendance a JOIN wl l ON l.id = a.lesson_id WHERE a.person_id = ` + pupil + `
+		FROM wl l CROSS JOIN attendance a WHERE a.lesson_id = l.id AND a.person_id = ` + pupil + `
 	UNION ALL SELECT 'b', 0, b.org_id, NULL, b.slot, NULL, b.variant, b.starts_at, b.ends_at, NULL, NULL, NULL, NULL, NULL
 		FROM bells b WHERE b.org_id IN (SELECT org_id FROM wl)
 	UNION ALL SELECT 's', 0, sd.org_id, sd.on_date, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
